@@ -1,0 +1,349 @@
+"""Workspace and project configuration: project.toml and the brand guide (_brand.yml)."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from creative_workbench.errors import ConfigError, ProjectNotFoundError
+from creative_workbench.placements import get_placement
+
+PROJECT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
+
+
+def _check_placement(placement_id: str) -> None:
+    try:
+        get_placement(placement_id)
+    except ConfigError as exc:
+        raise ValueError(str(exc)) from None
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class QAThresholds(_Strict):
+    """QA gate thresholds; every default cites professional QC practice (qa-specs.md)."""
+
+    silence_dbfs: float = -60.0
+    silence_min_s: float = 2.0
+    digital_silence_dbfs: float = -90.0
+    loudness_tolerance_lu: float = 2.0
+    true_peak_max_dbtp: float | None = None
+    clip_run_samples: int = Field(3, ge=2)
+    clip_level_dbfs: float = -0.01
+    palette_delta_e: float = Field(5.0, gt=0)
+    palette_min_share: float = Field(0.5, ge=0, le=1)
+    brand_early_s: float = Field(3.0, ge=0)
+    logo_min_width_pct: float = Field(5.0, ge=0, le=100)
+    logo_match_threshold: float = Field(0.6, ge=0, le=1)
+    end_card_window_s: float = Field(3.0, gt=0)
+    end_card_min_hold_s: float = Field(1.5, ge=0)
+    cta_match_ratio: float = Field(0.8, ge=0, le=1)
+    per_file_time_limit_s: float = Field(60.0, gt=0)
+
+
+class Reviewer(_Strict):
+    """A named person who decides at a human checkpoint."""
+
+    name: str
+    role: str
+
+
+class DeliverableSpec(_Strict):
+    """What one deliverable file is meant to be: placement, CTA, voiceover."""
+
+    file: str
+    placement: str
+    cta: str | None = None
+    voiceover: bool = False
+    version: str | None = None
+
+    @field_validator("placement")
+    @classmethod
+    def _known_placement(cls, value: str) -> str:
+        _check_placement(value)
+        return value
+
+
+class ColumnMapping(_Strict):
+    """Maps a CSV/Parquet source's columns onto a canonical table (canonical = source)."""
+
+    kind: Literal["ads", "performance"]
+    glob: str
+    source: str = "custom"
+    columns: dict[str, str]
+    date_format: str | None = None
+
+
+class ProjectConfig(_Strict):
+    """The contents of data/projects/NAME/project.toml."""
+
+    client: str
+    brand_guide: str = "_brand.yml"
+    currency: str = "USD"
+    currency_rates: dict[str, float] = Field(default_factory=dict)
+    cta_wording: list[str] = Field(default_factory=list)
+    placements: list[str] = Field(default_factory=list)
+    competitors: list[str] = Field(default_factory=list)
+    reviewers: list[Reviewer] = Field(default_factory=list)
+    thresholds: QAThresholds = Field(default_factory=QAThresholds)
+    deliverables: list[DeliverableSpec] = Field(default_factory=list)
+    mappings: list[ColumnMapping] = Field(default_factory=list)
+
+    @field_validator("placements")
+    @classmethod
+    def _known_placements(cls, value: list[str]) -> list[str]:
+        for placement_id in value:
+            _check_placement(placement_id)
+        return value
+
+
+@dataclass(frozen=True)
+class BrandGuide:
+    """The project's brand.yml, read with Posit's brand-yml package."""
+
+    path: Path
+    name: str
+    palette: dict[str, str]
+    roles: dict[str, str]
+    logos: dict[str, Path]
+    fonts: tuple[str, ...]
+
+    def palette_rgb(self) -> dict[str, tuple[int, int, int]]:
+        """Palette colours as 8-bit RGB triples (alpha dropped)."""
+        return {name: hex_to_rgb(value) for name, value in self.palette.items()}
+
+
+def hex_to_rgb(value: str) -> tuple[int, int, int]:
+    """Parse #RGB, #RRGGBB or #RRGGBBAA (any case) into an RGB triple."""
+    if not HEX_COLOUR.match(value):
+        raise ValueError(f"{value!r} is not a hex colour (#RGB, #RRGGBB or #RRGGBBAA)")
+    digits = value[1:]
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
+
+
+def normalise_hex(value: str) -> str:
+    """Canonical lower-case #rrggbb form of a hex colour."""
+    return "#{:02x}{:02x}{:02x}".format(*hex_to_rgb(value))
+
+
+def load_brand_guide(path: Path) -> BrandGuide:
+    """Read and check a brand.yml file; bad colours or logos name the key to fix."""
+    from brand_yml import Brand  # heavy import, deferred
+
+    if not path.is_file():
+        raise ConfigError(f"{path}: brand guide not found; add a brand.yml file there")
+    try:
+        brand = Brand.from_yaml(path)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"{path}: {where}: {first['msg']}") from None
+    except Exception as exc:  # YAML syntax errors arrive as several types
+        message = " ".join(str(exc).split())
+        raise ConfigError(f"{path}: cannot read brand guide: {message}") from None
+    palette: dict[str, str] = {}
+    raw_palette = (brand.color.palette or {}) if brand.color else {}
+    for name, value in raw_palette.items():
+        if not HEX_COLOUR.match(str(value)):
+            raise ConfigError(
+                f"{path}: color.palette.{name} = {value!r} is not a hex colour; "
+                "use #RGB, #RRGGBB or #RRGGBBAA"
+            )
+        palette[name] = normalise_hex(str(value))
+    roles = _colour_roles(brand, path)
+    logos = _logo_paths(brand, path.parent)
+    fonts = tuple(f.family for f in (brand.typography.fonts or [])) if brand.typography else ()
+    name = ""
+    if brand.meta and brand.meta.name:
+        name = brand.meta.name.full or brand.meta.name.short or ""
+    return BrandGuide(path, name, palette, roles, logos, fonts)
+
+
+def _colour_roles(brand, path: Path) -> dict[str, str]:
+    roles: dict[str, str] = {}
+    if not brand.color:
+        return roles
+    for role in ("foreground", "background", "primary", "secondary", "tertiary", "success",
+                 "info", "warning", "danger", "light", "dark"):
+        value = getattr(brand.color, role, None)
+        if value is None:
+            continue
+        if not HEX_COLOUR.match(str(value)):
+            raise ConfigError(f"{path}: color.{role} = {value!r} is not a hex colour or palette name")
+        roles[role] = normalise_hex(str(value))
+    return roles
+
+
+def _logo_paths(brand, folder: Path) -> dict[str, Path]:
+    """Every logo file the guide names, keyed like 'medium.light'."""
+    logos: dict[str, Path] = {}
+    if not brand.logo:
+        return logos
+    for size in ("small", "medium", "large"):
+        resource = getattr(brand.logo, size, None)
+        if resource is None:
+            continue
+        variants = {"": resource} if hasattr(resource, "path") else {
+            "light": resource.light, "dark": resource.dark}
+        for variant, item in variants.items():
+            if item is None:
+                continue
+            key = f"{size}.{variant}" if variant else size
+            logos[key] = (folder / str(item.path.root)).resolve()
+    return logos
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The folder holding data/projects/ and reports/."""
+
+    root: Path
+
+    @classmethod
+    def discover(cls, root: Path | str | None = None) -> Workspace:
+        """Use ROOT, else $WORKBENCH_HOME, else the current folder."""
+        chosen = root or os.environ.get("WORKBENCH_HOME") or Path.cwd()
+        return cls(Path(chosen).resolve())
+
+    @property
+    def projects_dir(self) -> Path:
+        return self.root / "data" / "projects"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    def project_dir(self, name: str) -> Path:
+        """Folder of project NAME; unsafe names are refused before touching disk."""
+        check_project_name(name)
+        return self.projects_dir / name
+
+    def project_names(self) -> list[str]:
+        """Projects that have a project.toml."""
+        if not self.projects_dir.is_dir():
+            return []
+        return sorted(p.parent.name for p in self.projects_dir.glob("*/project.toml"))
+
+
+def check_project_name(name: str) -> str:
+    """Refuse names with '/', '..' or other characters unsafe for a folder name."""
+    if not PROJECT_NAME.match(name or ""):
+        raise ProjectNotFoundError(
+            f"project name {name!r} is not allowed: use letters, digits, '-' and '_' only"
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class Project:
+    """A client project folder (see the project folder contract in DESIGN.md)."""
+
+    name: str
+    root: Path
+    config: ProjectConfig
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / "project.toml"
+
+    @property
+    def raw_ads_dir(self) -> Path:
+        return self.root / "raw" / "ads"
+
+    @property
+    def raw_performance_dir(self) -> Path:
+        return self.root / "raw" / "performance"
+
+    @property
+    def raw_creatives_dir(self) -> Path:
+        return self.root / "raw" / "creatives"
+
+    @property
+    def raw_media_dir(self) -> Path:
+        return self.root / "raw" / "media"
+
+    @property
+    def brand_dir(self) -> Path:
+        return self.root / "brand"
+
+    @property
+    def concepts_dir(self) -> Path:
+        return self.root / "concepts"
+
+    @property
+    def deliverables_dir(self) -> Path:
+        return self.root / "deliverables"
+
+    @property
+    def delivery_dir(self) -> Path:
+        return self.root / "delivery"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.root / "models"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / "cache"
+
+    @property
+    def state_db(self) -> Path:
+        return self.root / "state.db"
+
+    @cached_property
+    def brand(self) -> BrandGuide:
+        """The project's brand guide."""
+        return load_brand_guide(self.root / self.config.brand_guide)
+
+    def deliverable_spec(self, filename: str) -> DeliverableSpec | None:
+        """The configured spec for a deliverable file name, if any."""
+        return next((d for d in self.config.deliverables if d.file == filename), None)
+
+
+def load_project(name: str, workspace: Workspace | None = None) -> Project:
+    """Load data/projects/NAME/project.toml into a Project; errors name file and key."""
+    workspace = workspace or Workspace.discover()
+    folder = workspace.project_dir(name)
+    path = folder / "project.toml"
+    if not path.is_file():
+        known = ", ".join(workspace.project_names()) or "none yet (run `workbench demo`)"
+        raise ProjectNotFoundError(f"project {name!r} not found: no {path}; known: {known}")
+    return Project(name, folder, load_project_config(path))
+
+
+def load_project_config(path: Path) -> ProjectConfig:
+    """Parse and validate one project.toml."""
+    try:
+        raw = tomllib.loads(path.read_text("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: malformed TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    try:
+        return ProjectConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {describe_validation_error(exc)}") from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One line for the first pydantic error: the key path and what is wrong."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    if first["type"] == "extra_forbidden":
+        return f"unknown key {where!r}; remove it or check its spelling"
+    if first["type"] == "missing":
+        return f"missing required key {where!r}"
+    message = first["msg"].removeprefix("Value error, ")
+    return f"{where}: {message}"
