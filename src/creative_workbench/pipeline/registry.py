@@ -1,0 +1,119 @@
+"""The report registry: each report's notebook and its validated parameters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from creative_workbench.config import check_project_name, describe_validation_error
+from creative_workbench.errors import ReportError
+
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[3] / "notebooks"
+
+
+class ReportParams(BaseModel):
+    """Parameters every report takes; papermill injects them into the notebook."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    project: str = "demo"
+
+    @field_validator("project")
+    @classmethod
+    def _safe_project(cls, value: str) -> str:
+        try:
+            return check_project_name(value)
+        except Exception as exc:
+            raise ValueError(str(exc)) from None
+
+
+class OverviewParams(ReportParams):
+    """project_overview takes only the project."""
+
+
+class CompetitiveParams(ReportParams):
+    """Competitive analysis: optional date range, competitor and platform filters."""
+
+    start: date | None = None
+    end: date | None = None
+    competitors: list[str] = []
+    platforms: list[str] = []
+
+
+class QAReportParams(ReportParams):
+    """QA report: the deliverables to check (default: the project's deliverables/)."""
+
+    paths: list[str] = []
+    placement: str | None = None
+    strict: bool = False
+
+
+class TrainingParams(ReportParams):
+    """Model training: retrain, compare with the promoted model, promote if asked."""
+
+    promote: bool = False
+    test_weeks: int = 8
+
+
+class ForecastParams(ReportParams):
+    """Weekly performance forecast for the week starting on WEEK (default: this week)."""
+
+    week: date | None = None
+    budget: float = 10000.0
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """A registered report: its name, notebook and parameter model."""
+
+    name: str
+    title: str
+    notebook: str
+    params: type[ReportParams]
+    audience: str
+
+    @property
+    def notebook_path(self) -> Path:
+        return NOTEBOOKS_DIR / self.notebook
+
+    def validate(self, values: dict[str, Any]) -> ReportParams:
+        """Validate raw parameter values; errors name the parameter and what to fix."""
+        try:
+            return self.params.model_validate(values)
+        except ValidationError as exc:
+            raise ReportError(f"report {self.name}: {describe_validation_error(exc)}") from None
+
+    def describe_params(self) -> list[tuple[str, str, str]]:
+        """(name, type, default) for each parameter, for `workbench reports`."""
+        rows = []
+        for name, field in self.params.model_fields.items():
+            annotation = getattr(field.annotation, "__name__", None) or str(field.annotation)
+            default = "required" if field.is_required() else repr(field.default)
+            rows.append((name, annotation.replace("datetime.", ""), default))
+        return rows
+
+
+REPORTS: dict[str, ReportSpec] = {
+    spec.name: spec
+    for spec in (
+        ReportSpec("project_overview", "Project overview", "project_overview.ipynb",
+                   OverviewParams, "everyone"),
+        ReportSpec("competitive_analysis", "Competitive analysis", "competitive_analysis.ipynb",
+                   CompetitiveParams, "strategist"),
+        ReportSpec("qa_report", "QA gate report", "qa_report.ipynb", QAReportParams, "producer"),
+        ReportSpec("model_training", "Model training", "model_training.ipynb", TrainingParams,
+                   "analyst"),
+        ReportSpec("performance_forecast", "Weekly performance forecast",
+                   "performance_forecast.ipynb", ForecastParams, "producer"),
+    )
+}
+
+
+def get_report(name: str) -> ReportSpec:
+    """Look up a report by name; an unknown name lists the known ones."""
+    if name not in REPORTS:
+        raise ReportError(f"unknown report {name!r}: use one of {', '.join(REPORTS)}")
+    return REPORTS[name]

@@ -1,0 +1,108 @@
+"""What report notebooks call to display things, headless (papermill) or in JupyterLab."""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import polars as pl
+
+from creative_workbench.reports.theme import register_template
+
+HEADLESS_ENV = "WORKBENCH_HEADLESS"
+
+
+def is_headless() -> bool:
+    """True when the report runner executes the notebook (no one to interact with)."""
+    return os.environ.get(HEADLESS_ENV) == "1"
+
+
+def setup() -> None:
+    """Prepare a report notebook: theme, and a renderer that embeds plotly.js when headless."""
+    register_template()
+    # 'notebook' embeds plotly.js once, inline, in the first figure's output: the HTML report
+    # then opens offline. Interactively, JupyterLab renders plotly's own mime type.
+    pio.renderers.default = "notebook" if is_headless() else "plotly_mimetype+notebook"
+
+
+def show(figure: go.Figure) -> None:
+    """Display a plotly figure with the workbench theme."""
+    figure.show(config={"displaylogo": False, "responsive": True})
+
+
+def _display_html(markup: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(markup))
+
+
+def text(message: str, *, kind: str = "p") -> None:
+    """Display outside text safely escaped, as a paragraph or heading (h2, h3)."""
+    tag = kind if kind in {"p", "h2", "h3", "h4"} else "p"
+    _display_html(f"<{tag}>{html.escape(str(message))}</{tag}>")
+
+
+def note(lines: Sequence[str], *, title: str | None = None) -> None:
+    """Display a boxed list of escaped notes (e.g. what the analysis cannot judge)."""
+    items = "".join(f"<li>{html.escape(str(line))}</li>" for line in lines)
+    head = f"<strong>{html.escape(title)}</strong>" if title else ""
+    _display_html(
+        f'<div style="border-left:4px solid #2f5d8a;background:#f4f7fa;padding:8px 14px;'
+        f'margin:8px 0">{head}<ul style="margin:4px 0">{items}</ul></div>'
+    )
+
+
+def table_html(frame: pl.DataFrame, *, max_rows: int = 50,
+               formats: dict[str, Callable[[Any], str]] | None = None) -> str:
+    """An HTML table of FRAME with every cell escaped; numbers right-aligned."""
+    formats = formats or {}
+    shown = frame.head(max_rows)
+    numeric = {name for name, dtype in shown.schema.items() if dtype.is_numeric()}
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
+    body = []
+    for row in shown.iter_rows(named=True):
+        cells = []
+        for name, value in row.items():
+            shown_value = formats[name](value) if name in formats else _format(value)
+            align = ' style="text-align:right"' if name in numeric else ""
+            cells.append(f"<td{align}>{html.escape(shown_value)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    more = ""
+    if frame.height > max_rows:
+        more = f"<caption style='caption-side:bottom'>{max_rows} of {frame.height} rows</caption>"
+    return (
+        '<table class="wb-table" style="border-collapse:collapse;font-size:13px">'
+        f"{more}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def _format(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def table(frame: pl.DataFrame, *, max_rows: int = 50,
+          formats: dict[str, Callable[[Any], str]] | None = None) -> None:
+    """Display FRAME as an escaped HTML table."""
+    _display_html(table_html(frame, max_rows=max_rows, formats=formats))
+
+
+def explorer(factory: Callable[[], Any]) -> None:
+    """Show an ipywidgets explorer in JupyterLab; in a headless report show nothing.
+
+    Widgets need a live kernel; a static HTML report would only get an empty placeholder.
+    """
+    if is_headless():
+        return
+    from IPython.display import display
+
+    display(factory())
