@@ -21,17 +21,28 @@ def is_headless() -> bool:
     return os.environ.get(HEADLESS_ENV) == "1"
 
 
+_plotlyjs_embedded = False
+FIGURE_CONFIG = {"displaylogo": False, "responsive": True}
+
+
 def setup() -> None:
-    """Prepare a report notebook: theme, and a renderer that embeds plotly.js when headless."""
+    """Prepare a report notebook: the workbench theme and plotly's JupyterLab renderer."""
+    global _plotlyjs_embedded
+    _plotlyjs_embedded = False
     register_template()
-    # 'notebook' embeds plotly.js once, inline, in the first figure's output: the HTML report
-    # then opens offline. Interactively, JupyterLab renders plotly's own mime type.
-    pio.renderers.default = "notebook" if is_headless() else "plotly_mimetype+notebook"
+    pio.renderers.default = "plotly_mimetype+notebook_connected"
 
 
 def show(figure: go.Figure) -> None:
-    """Display a plotly figure with the workbench theme."""
-    figure.show(config={"displaylogo": False, "responsive": True})
+    """Display a plotly figure; headless, as HTML with plotly.js inlined once per report."""
+    global _plotlyjs_embedded
+    if not is_headless():
+        figure.show(config=FIGURE_CONFIG)
+        return
+    markup = figure.to_html(full_html=False, include_plotlyjs=not _plotlyjs_embedded,
+                            include_mathjax=False, config=FIGURE_CONFIG)
+    _plotlyjs_embedded = True
+    _display_html(markup)
 
 
 def _display_html(markup: str) -> None:
@@ -106,3 +117,8 @@ def explorer(factory: Callable[[], Any]) -> None:
     from IPython.display import display
 
     display(factory())
+
+
+def show_html(markup: str) -> None:
+    """Display trusted HTML built by a package function (which escapes outside text)."""
+    _display_html(markup)

@@ -1,0 +1,183 @@
+"""Run registered report notebooks with papermill and export them as offline HTML."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from creative_workbench.config import Workspace, load_project
+from creative_workbench.errors import ReportError, WorkbenchError
+from creative_workbench.atomic import atomic_write_text
+from creative_workbench.pipeline.executors import open_executor
+from creative_workbench.pipeline.registry import REPORTS, get_report
+from creative_workbench.pipeline.store import Store
+from creative_workbench.reports.html_export import notebook_to_html
+from creative_workbench.reports.notebook import HEADLESS_ENV
+
+KERNEL_NAME = "creative-workbench"
+
+
+class ReportFailedError(ReportError):
+    """A report notebook raised while executing; exit code 1, like a failed check."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One report to run on one project."""
+
+    report: str
+    project: str
+    params: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """Where a finished report landed, or why it failed."""
+
+    report: str
+    project: str
+    html: Path | None
+    seconds: float
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def ensure_kernel() -> str:
+    """Install this environment's kernelspec (into sys.prefix) if it is missing."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    except NoSuchKernel:
+        from ipykernel.kernelspec import install
+
+        install(kernel_name=KERNEL_NAME, display_name="Creative Workbench", prefix=sys.prefix)
+    return KERNEL_NAME
+
+
+@contextmanager
+def _headless() -> Iterator[None]:
+    previous = os.environ.get(HEADLESS_ENV)
+    os.environ[HEADLESS_ENV] = "1"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(HEADLESS_ENV, None)
+        else:
+            os.environ[HEADLESS_ENV] = previous
+
+
+def report_dir(workspace: Workspace, project: str, day: date | None = None) -> Path:
+    """reports/PROJECT/YYYY-MM-DD/ for DAY (default today)."""
+    return workspace.reports_dir / project / (day or date.today()).isoformat()
+
+
+def run_report(report: str, project: str, params: Mapping[str, Any] | None = None,
+               workspace: Workspace | None = None, day: date | None = None) -> Path:
+    """Execute one report on PROJECT; returns the HTML path. Nothing is written on failure."""
+    workspace = workspace or Workspace.discover()
+    spec = get_report(report)
+    values = spec.validate({**dict(params or {}), "project": project})
+    loaded = load_project(project, workspace)
+    out_dir = report_dir(workspace, project, day)
+    store = Store(loaded.state_db)
+    started = time.perf_counter()
+    parameters = {**values.model_dump(mode="json"), "workspace": str(workspace.root)}
+    try:
+        executed = _execute(spec.notebook_path, parameters, workspace.root)
+    except ReportFailedError as exc:
+        store.record_event("report.failed", {"report": report, "error": str(exc)})
+        raise
+    title = f"{spec.title} — {loaded.config.client} ({project})"
+    footer = f"{spec.title} · project {project} · generated {time.strftime('%Y-%m-%d %H:%M')}"
+    html_text = notebook_to_html(executed, title, footer)
+    html_path = out_dir / f"{report}.html"
+    atomic_write_text(out_dir / f"{report}.ipynb", nbformat.writes(executed))
+    atomic_write_text(html_path, html_text)
+    seconds = round(time.perf_counter() - started, 2)
+    store.record_event("report.run", {"report": report, "params": parameters,
+                                      "html": str(html_path), "seconds": seconds})
+    return html_path
+
+
+def _execute(notebook: Path, parameters: dict[str, Any], cwd: Path) -> nbformat.NotebookNode:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    if not notebook.is_file():
+        raise ReportError(f"{notebook}: report notebook is missing")
+    kernel = ensure_kernel()
+    with _headless():
+        try:
+            return papermill.execute_notebook(
+                str(notebook), None, parameters=parameters, kernel_name=kernel,
+                cwd=str(cwd), progress_bar=False, log_output=False,
+            )
+        except PapermillExecutionError as exc:
+            evalue = " ".join(str(exc.evalue).split())
+            raise ReportFailedError(
+                f"{notebook.name}: cell {exc.exec_count} failed: {exc.ename}: {evalue}"
+            ) from None
+
+
+def _run_job(job: ReportJob, root: str, day: date | None) -> ReportResult:
+    started = time.perf_counter()
+    try:
+        path = run_report(job.report, job.project, job.params, Workspace(Path(root)), day)
+    except WorkbenchError as exc:
+        return ReportResult(job.report, job.project, None, time.perf_counter() - started, str(exc))
+    except Exception as exc:  # an unexpected bug still reports in one line per job
+        message = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+        return ReportResult(job.report, job.project, None, time.perf_counter() - started, message)
+    return ReportResult(job.report, job.project, path, time.perf_counter() - started)
+
+
+def plan_jobs(reports: Sequence[str], projects: Sequence[str],
+              params: Mapping[str, Any] | None = None) -> list[ReportJob]:
+    """Jobs for every report × project; parameters are validated before anything runs."""
+    names = list(reports) or list(REPORTS)
+    jobs = []
+    for project in projects:
+        for name in names:
+            spec = get_report(name)
+            own = {k: v for k, v in (params or {}).items() if k in spec.params.model_fields}
+            spec.validate({**own, "project": project})
+            jobs.append(ReportJob(name, project, own))
+    return jobs
+
+
+def run_jobs(jobs: Sequence[ReportJob], workspace: Workspace | None = None,
+             executor: str | None = None, max_workers: int | None = None,
+             on_done: Callable[[ReportResult], None] | None = None,
+             day: date | None = None) -> list[ReportResult]:
+    """Run JOBS in parallel through an executor; failures are returned, not raised."""
+    workspace = workspace or Workspace.discover()
+    for project in {job.project for job in jobs}:
+        load_project(project, workspace)
+    ensure_kernel()
+    results: list[ReportResult] = []
+    with open_executor(executor, max_workers) as pool:
+        futures = [pool.submit(_run_job, job, str(workspace.root), day) for job in jobs]
+        for future in as_completed(futures):
+            result = future.result()
+            results.append(result)
+            if on_done:
+                on_done(result)
+    order = {(j.report, j.project): i for i, j in enumerate(jobs)}
+    return sorted(results, key=lambda r: order[(r.report, r.project)])
