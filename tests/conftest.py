@@ -19,3 +19,22 @@ def shared_data() -> Path:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{SHARED_DATA} is missing: CI must run with ../shared beside the repo")
     pytest.skip(f"real public data not found at {SHARED_DATA} (clone ../shared beside the repo)")
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace holding the seeded demo project, built once per test run.
+
+    Shared by pytest-xdist workers through a file lock, so the demo is built only once.
+    Tests must treat it as read-only (copy what they change into tmp_path).
+    """
+    from filelock import FileLock
+
+    from creative_workbench.demo import build_demo
+
+    shared_root = tmp_path_factory.getbasetemp().parent
+    root = shared_root / "demo-workspace"
+    with FileLock(str(shared_root / "demo-workspace.lock")):
+        if not (root / "data" / "projects" / "demo" / "project.toml").is_file():
+            build_demo(root, seed=7)
+    return root
