@@ -49,6 +49,20 @@ class AdsSchema(pa.DataFrameModel):
     reach_upper: float = pa.Field(nullable=True, ge=0)
     reach_is_estimate: bool = pa.Field(description="true when reach is a point estimate")
     media_path: str = pa.Field(nullable=True, description="image/thumbnail under raw/media")
+    record_kind: str = pa.Field(isin=["ad", "page_total"], description="page_total = report row")
+    ads_in_library: pl.Int64 = pa.Field(nullable=True, ge=0, description="page_total rows only")
+    status: str = pa.Field(nullable=True)
+    objective: str = pa.Field(nullable=True)
+    bylines: str = pa.Field(nullable=True)
+    audience_size_lower: float = pa.Field(nullable=True, ge=0)
+    audience_size_upper: float = pa.Field(nullable=True, ge=0)
+    target_ages: str = pa.Field(nullable=True)
+    target_gender: str = pa.Field(nullable=True)
+    target_locations: pl.List(pl.Utf8) = pa.Field(nullable=True)
+    demographics_json: str = pa.Field(nullable=True, description="demographic_distribution")
+    regions_json: str = pa.Field(nullable=True, description="delivery_by_region")
+    reach_breakdown_json: str = pa.Field(nullable=True, description="EU/TikTok reach breakdown")
+    source_file: str
 
     class Config(_Config):
         pass
@@ -168,6 +182,10 @@ def validate(frame: pl.DataFrame, schema: type[pa.DataFrameModel], source: Path 
 
 def _describe(cases: pl.DataFrame, schema: type[pa.DataFrameModel]) -> str:
     first = cases.row(0, named=True)
+    if first.get("check") == "column_in_dataframe":
+        missing = cases.filter(pl.col("check") == "column_in_dataframe")
+        names = ", ".join(repr(v) for v in missing.get_column("failure_case").to_list())
+        return f"missing column(s) {names}; add them or map them in project.toml"
     column = first.get("column") or schema.__name__
     label = "table" if column == schema.__name__ else f"column {column!r}"
     check = first.get("check")

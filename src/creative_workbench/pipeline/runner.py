@@ -127,7 +127,7 @@ def _execute(notebook: Path, parameters: dict[str, Any], cwd: Path) -> nbformat.
         try:
             return papermill.execute_notebook(
                 str(notebook), None, parameters=parameters, kernel_name=kernel,
-                cwd=str(cwd), progress_bar=False, log_output=False,
+                language="python", cwd=str(cwd), progress_bar=False, log_output=False,
             )
         except PapermillExecutionError as exc:
             evalue = " ".join(str(exc.evalue).split())

@@ -1,0 +1,50 @@
+"""Every registered report has a thin notebook stored without outputs."""
+
+from __future__ import annotations
+
+import ast
+
+import nbformat
+import pytest
+
+from creative_workbench.pipeline.registry import NOTEBOOKS_DIR, REPORTS
+
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+def test_every_report_has_a_notebook_and_every_notebook_a_report():
+    assert {spec.notebook for spec in REPORTS.values()} == {p.name for p in NOTEBOOKS}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_stored_without_outputs(path):
+    book = nbformat.read(path, as_version=4)
+    for cell in book.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{path.name}: a cell has outputs"
+            assert cell.execution_count is None, f"{path.name}: a cell has an execution count"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_one_parameters_cell_matching_the_registry(path):
+    book = nbformat.read(path, as_version=4)
+    tagged = [c for c in book.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, f"{path.name}: needs exactly one cell tagged 'parameters'"
+    assigned = {
+        target.id
+        for node in ast.parse(tagged[0].source).body if isinstance(node, ast.Assign)
+        for target in node.targets if isinstance(target, ast.Name)
+    }
+    spec = next(s for s in REPORTS.values() if s.notebook == path.name)
+    assert assigned == set(spec.params.model_fields) | {"workspace"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_defines_no_functions_or_classes(path):
+    book = nbformat.read(path, as_version=4)
+    for cell in book.cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            assert not isinstance(node, ast.FunctionDef | ast.ClassDef | ast.Lambda), (
+                f"{path.name}: move logic into the package")
