@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from creative_workbench.config import Workspace
+from creative_workbench.config import Workspace, load_project
 from creative_workbench.errors import ReportError
 from creative_workbench.pipeline.registry import REPORTS
 from creative_workbench.pipeline.runner import ReportResult, plan_jobs, run_jobs
@@ -93,6 +93,8 @@ def run_command(
                           f"{', '.join(names)}; see `workbench reports`")
     jobs = plan_jobs(names, project, params)
     workspace = Workspace.discover(root)
+    for name in project:
+        load_project(name, workspace)
     failures = _run_with_progress(jobs, workspace, executor, workers)
     if failures:
         raise typer.Exit(1)
