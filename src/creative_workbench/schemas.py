@@ -23,7 +23,8 @@ class AdsSchema(pa.DataFrameModel):
     """Canonical competitor ads: one row per ad per source, ranges kept as bounds."""
 
     ad_id: str = pa.Field(unique=True, description="source:raw_id, unique across sources")
-    source: str = pa.Field(isin=["meta_api", "meta_report", "tiktok", "google_atc", "custom"])
+    source: str = pa.Field(str_length={"min_value": 1}, description="meta_api, meta_report, "
+                           "tiktok, google_atc or a mapping's source name")
     raw_id: str
     brand: str = pa.Field(str_length={"min_value": 1})
     page_id: str = pa.Field(nullable=True)
