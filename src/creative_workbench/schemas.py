@@ -100,9 +100,9 @@ class CreativesSchema(pa.DataFrameModel):
 class PerformanceSchema(pa.DataFrameModel):
     """Delivery results per creative and reporting period (a day when start == end)."""
 
-    creative_id: str
-    period_start: pl.Date
-    period_end: pl.Date
+    creative_id: str = pa.Field(str_length={"min_value": 1})
+    period_start: pl.Date = pa.Field(nullable=True, description="null = lifetime totals")
+    period_end: pl.Date = pa.Field(nullable=True, description="null = lifetime totals")
     placement: str = pa.Field(nullable=True)
     impressions: pl.Int64 = pa.Field(ge=0)
     clicks: pl.Int64 = pa.Field(ge=0)
@@ -121,7 +121,9 @@ class PerformanceSchema(pa.DataFrameModel):
 
     @pa.dataframe_check
     def period_ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(pl.col("period_end") >= pl.col("period_start"))
+        return data.lazyframe.select(
+            (pl.col("period_end") >= pl.col("period_start")).fill_null(True)
+        )
 
 
 class DeliverablesSchema(pa.DataFrameModel):

@@ -163,9 +163,13 @@ def _hook_words(frame: pl.DataFrame) -> np.ndarray:
 
 def aspect_fit(frame: pl.DataFrame) -> np.ndarray:
     """True where the creative's aspect is native to its placement (unknown placements fit)."""
-    pairs = zip(frame.get_column("placement").to_list(), frame.get_column("aspect").to_list(),
-                strict=True)
-    return np.array([aspect in NATIVE_ASPECTS.get(p, (aspect,)) for p, aspect in pairs])
+    native = [f"{p}|{a}" for p, aspects in NATIVE_ASPECTS.items() for a in aspects]
+    placement = pl.col("placement").cast(pl.Utf8)
+    fits = frame.select(
+        pl.concat_str([placement, pl.col("aspect")], separator="|").is_in(native)
+        | ~placement.is_in(list(NATIVE_ASPECTS))
+    )
+    return fits.to_series().fill_null(True).to_numpy()
 
 
 def ctr_logit(frame: pl.DataFrame) -> np.ndarray:
@@ -215,3 +219,60 @@ def daily_ctr_multiplier(weekday: np.ndarray, age_days: np.ndarray) -> np.ndarra
     dow = np.asarray(DOW_CTR_MULTIPLIER)[np.asarray(weekday)]
     fatigue = FATIGUE_FLOOR + (1 - FATIGUE_FLOOR) * np.exp(-np.asarray(age_days) / FATIGUE_DAYS)
     return dow * fatigue
+
+
+def truth_markdown() -> str:
+    """The documentation of the truth, generated from the coefficient tables above."""
+    lines = [
+        "# Demo performance truth",
+        "",
+        "The demo's daily Meta Ads Manager exports were simulated from this model",
+        "(`creative_workbench.demo.truth`). A scorer trained on them should recover these",
+        "directions; the noise makes exact recovery impossible.",
+        "",
+        "    logit(true_ctr) = CTR_INTERCEPT + effects;  logit(true_cvr) = CVR_INTERCEPT + effects",
+        "",
+        f"- CTR_INTERCEPT = {CTR_INTERCEPT} ({_sigmoid(np.array(CTR_INTERCEPT)):.2%})",
+        f"- CVR_INTERCEPT = {CVR_INTERCEPT} ({_sigmoid(np.array(CVR_INTERCEPT)):.2%})",
+        "",
+        "## CTR effects (log-odds)",
+        "",
+    ]
+    lines += _effect_table(CTR_EFFECTS)
+    native = "; ".join(f"{p}: {', '.join(a)}" for p, a in NATIVE_ASPECTS.items())
+    lines += [
+        f"- aspect not native to the placement ({native}): {ASPECT_MISFIT:+.3f}",
+        f"- video duration: {DURATION_PER_S:+.3f} per second above {DURATION_FREE_S:g} s, "
+        f"at most {DURATION_MAX_PENALTY:+.3f}",
+        f"- hook: {HOOK_PER_WORD:+.3f} per word above {HOOK_FREE_WORDS} words, "
+        f"at most {HOOK_MAX_PENALTY:+.3f}",
+        f"- palette adherence: {PALETTE_CTR:+.3f} x (adherence - 0.5)",
+        f"- logo at or before {LOGO_EARLY_S:g} s: {LOGO_EARLY:+.3f}; no logo: {LOGO_MISSING:+.3f}",
+        "",
+        "## CVR effects (log-odds, conversions per link click)",
+        "",
+    ]
+    lines += _effect_table(CVR_EFFECTS)
+    lines += [
+        f"- palette adherence: {PALETTE_CVR:+.3f} x (adherence - 0.5)",
+        "",
+        "## Daily effects",
+        "",
+        "- day of week (Mon..Sun) CTR multiplier: "
+        + ", ".join(f"{m:.2f}" for m in DOW_CTR_MULTIPLIER),
+        f"- fatigue: CTR x ({FATIGUE_FLOOR} + {1 - FATIGUE_FLOOR:.2f} x exp(-age_days / "
+        f"{FATIGUE_DAYS:g}))",
+        f"- day noise: CTR x lognormal(0, {DAY_NOISE_SIGMA})",
+        "- clicks ~ Binomial(impressions, daily CTR); conversions ~ Binomial(clicks, true_cvr)",
+        "",
+        "Levels not listed contribute 0 (the reference level).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _effect_table(effects: dict[str, dict[str, float]]) -> list[str]:
+    lines = ["| attribute | level | effect |", "|---|---|---|"]
+    for column, levels in effects.items():
+        lines += [f"| {column} | {level} | {value:+.3f} |" for level, value in levels.items()]
+    return [*lines, ""]

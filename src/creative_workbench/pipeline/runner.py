@@ -128,6 +128,7 @@ def _execute(notebook: Path, parameters: dict[str, Any], cwd: Path) -> nbformat.
             return papermill.execute_notebook(
                 str(notebook), None, parameters=parameters, kernel_name=kernel,
                 language="python", cwd=str(cwd), progress_bar=False, log_output=False,
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             )
         except PapermillExecutionError as exc:
             evalue = " ".join(str(exc.evalue).split())
