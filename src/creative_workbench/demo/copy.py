@@ -53,7 +53,7 @@ ANGLE_LINES: dict[str, tuple[str, ...]] = {
     "social_proof": (
         "Rated {rating}★ by {n_runners} runners. See why they switched to the {product}.",
         "Join {n_runners} runners who trained for their first marathon in the {product}.",
-        "\"Best daily trainer I've owned\" — {reviewer}, {city}.",
+        '"Best daily trainer I\'ve owned" — {reviewer}, {city}.',
         "The {product} is the most-reviewed shoe in our store. {rating} out of 5.",
         "{n_runners} five-star reviews can't all be wrong.",
         "Coaches in {city} recommend the {product} for beginners.",

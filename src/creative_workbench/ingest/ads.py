@@ -18,8 +18,11 @@ import polars as pl
 from creative_workbench.atomic import atomic_write_bytes, atomic_write_text
 from creative_workbench.config import ColumnMapping, Project
 from creative_workbench.errors import DataError
-from creative_workbench.ingest.google_atc import google_records_to_frame, is_google_atc_record
-from creative_workbench.ingest.google_atc import read_google_atc
+from creative_workbench.ingest.google_atc import (
+    google_records_to_frame,
+    is_google_atc_record,
+    read_google_atc,
+)
 from creative_workbench.ingest.mapping import mapped_ads, scan_table
 from creative_workbench.ingest.meta_api import is_meta_api_record, meta_records_to_frame
 from creative_workbench.ingest.meta_report import is_meta_report, read_meta_report
@@ -66,12 +69,18 @@ def ingest_ads(project: Project, *, use_cache: bool = True) -> IngestResult:
     key = fingerprint(project, files, mappings)
     cache = project.cache_dir
     if use_cache and _cache_key(cache) == key:
-        return IngestResult(pl.read_parquet(cache / "ads.parquet"),
-                            pl.read_parquet(cache / "ads_files.parquet"),
-                            pl.read_parquet(cache / "ads_quality.parquet"), from_cache=True)
+        return IngestResult(
+            pl.read_parquet(cache / "ads.parquet"),
+            pl.read_parquet(cache / "ads_files.parquet"),
+            pl.read_parquet(cache / "ads_quality.parquet"),
+            from_cache=True,
+        )
     result = build_ads(project, files, mappings)
-    for name, frame in (("ads", result.ads), ("ads_files", result.files),
-                        ("ads_quality", result.warnings)):
+    for name, frame in (
+        ("ads", result.ads),
+        ("ads_files", result.files),
+        ("ads_quality", result.warnings),
+    ):
         buffer = io.BytesIO()
         frame.write_parquet(buffer)
         atomic_write_bytes(cache / f"{name}.parquet", buffer.getvalue())
@@ -83,8 +92,12 @@ def discover_files(project: Project) -> list[Path]:
     """Ad files under raw/ads (recursively, hidden files ignored) plus mapped files."""
     found: set[Path] = set()
     if project.raw_ads_dir.is_dir():
-        found |= {p for p in project.raw_ads_dir.rglob("*") if p.is_file()
-                  and not any(part.startswith(".") for part in p.relative_to(project.root).parts)}
+        found |= {
+            p
+            for p in project.raw_ads_dir.rglob("*")
+            if p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(project.root).parts)
+        }
     for mapping in project.config.mappings:
         if mapping.kind == "ads":
             found |= {p for p in project.root.glob(mapping.glob) if p.is_file()}
@@ -96,8 +109,9 @@ def fingerprint(project: Project, files: list[Path], mappings: list[ColumnMappin
     digest = hashlib.sha256(CACHE_VERSION.encode())
     for path in files:
         stat = path.stat()
-        digest.update(f"{path.relative_to(project.root)}|{stat.st_size}|{stat.st_mtime_ns}\n"
-                      .encode())
+        digest.update(
+            f"{path.relative_to(project.root)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode()
+        )
     for path in _media_files(project):
         digest.update(f"media|{path.name}\n".encode())
     digest.update(json.dumps([m.model_dump() for m in mappings], sort_keys=True).encode())
@@ -115,8 +129,9 @@ def _cache_key(cache: Path) -> str | None:
         return None
 
 
-def read_ad_file(path: Path, mappings: list[ColumnMapping], root: Path,
-                 log: QualityLog) -> tuple[str, pl.DataFrame]:
+def read_ad_file(
+    path: Path, mappings: list[ColumnMapping], root: Path, log: QualityLog
+) -> tuple[str, pl.DataFrame]:
     """(format, canonical rows) for one file; an unknown format is a counted warning."""
     mapping = next((m for m in mappings if path in set(root.glob(m.glob))), None)
     if mapping is not None:
@@ -125,9 +140,11 @@ def read_ad_file(path: Path, mappings: list[ColumnMapping], root: Path,
     if suffix in {".json", ".jsonl", ".ndjson"}:
         records = list(iter_json_records(path, log))
         first = next((r for _, r in records if isinstance(r, dict)), None)
-        for kind, test, convert in (("meta_api", is_meta_api_record, meta_records_to_frame),
-                                    ("tiktok", is_tiktok_record, tiktok_records_to_frame),
-                                    ("google_atc", is_google_atc_record, google_records_to_frame)):
+        for kind, test, convert in (
+            ("meta_api", is_meta_api_record, meta_records_to_frame),
+            ("tiktok", is_tiktok_record, tiktok_records_to_frame),
+            ("google_atc", is_google_atc_record, google_records_to_frame),
+        ):
             if first is not None and test(first):
                 return kind, convert(records, path, log)
         if not records:
@@ -140,9 +157,13 @@ def read_ad_file(path: Path, mappings: list[ColumnMapping], root: Path,
         names = scan_table(path).collect_schema().names()
         if "creative_id" in names and "region_stats" in names:
             return "google_atc", read_google_atc(path, log)
-    log.add(path, "file", "unknown_format",
-            "not a known ad-library format; add a [[mappings]] entry (kind = \"ads\") to "
-            "project.toml or move the file out of raw/ads")
+    log.add(
+        path,
+        "file",
+        "unknown_format",
+        'not a known ad-library format; add a [[mappings]] entry (kind = "ads") to '
+        "project.toml or move the file out of raw/ads",
+    )
     return "unknown", canonical_frame([])
 
 
@@ -154,18 +175,26 @@ def build_ads(project: Project, files: list[Path], mappings: list[ColumnMapping]
         before = len(log.warnings)
         kind, frame = read_ad_file(path, mappings, project.root, log)
         frames.append(frame)
-        inventory.append({"file": str(path.relative_to(project.root)), "format": kind,
-                          "rows": frame.height, "warnings": len(log.warnings) - before})
+        inventory.append(
+            {
+                "file": str(path.relative_to(project.root)),
+                "format": kind,
+                "rows": frame.height,
+                "warnings": len(log.warnings) - before,
+            }
+        )
     ads = pl.concat(frames, how="vertical") if frames else canonical_frame([])
     ads = ads.with_columns((pl.col("source") + ":" + pl.col("raw_id")).alias("ad_id"))
     ads = _dedupe(ads, log)
     ads = _drop_reversed_dates(ads, log)
     _count_empty_copy(ads, log)
     ads = _attach_media(ads, project)
-    ads = ads.select(ADS_COLUMNS).sort(["brand", "start_time", "ad_id"])
+    ads = ads.select(list(ADS_COLUMNS)).sort(["brand", "start_time", "ad_id"])
     ads = validate(ads, AdsSchema, project.raw_ads_dir)
-    files_frame = pl.DataFrame(inventory, schema={"file": pl.Utf8, "format": pl.Utf8,
-                                                  "rows": pl.Int64, "warnings": pl.Int64})
+    files_frame = pl.DataFrame(
+        inventory,
+        schema={"file": pl.Utf8, "format": pl.Utf8, "rows": pl.Int64, "warnings": pl.Int64},
+    )
     return IngestResult(ads, files_frame, log.to_frame())
 
 
@@ -174,31 +203,50 @@ def _dedupe(ads: pl.DataFrame, log: QualityLog) -> pl.DataFrame:
     counts = ads.group_by("ad_id").agg(pl.len().alias("n"), pl.col("source_file").unique())
     for row in counts.filter(pl.col("n") > 1).sort("ad_id").iter_rows(named=True):
         files = ", ".join(sorted(Path(f).name for f in row["source_file"]))
-        log.add(files, row["ad_id"], "duplicate_id",
-                f"ad seen {row['n']} times ({files}); kept the most recent view")
-    return (ads.with_row_index("_order")
-            .sort([pl.col("stop_time").is_null(), "stop_time", "_order"],
-                  descending=[True, True, False], nulls_last=True)
-            .unique("ad_id", keep="first", maintain_order=True)
-            .drop("_order"))
+        log.add(
+            files,
+            row["ad_id"],
+            "duplicate_id",
+            f"ad seen {row['n']} times ({files}); kept the most recent view",
+        )
+    return (
+        ads.with_row_index("_order")
+        .sort(
+            [pl.col("stop_time").is_null(), "stop_time", "_order"],
+            descending=[True, True, False],
+            nulls_last=True,
+        )
+        .unique("ad_id", keep="first", maintain_order=True)
+        .drop("_order")
+    )
 
 
 def _drop_reversed_dates(ads: pl.DataFrame, log: QualityLog) -> pl.DataFrame:
     reversed_ = ads.filter(pl.col("stop_time") < pl.col("start_time"))
     for row in reversed_.iter_rows(named=True):
-        log.add(row["source_file"], row["ad_id"], "stop_before_start",
-                f"delivery stop {row['stop_time']:%Y-%m-%d} is before start "
-                f"{row['start_time']:%Y-%m-%d}; ad excluded")
+        log.add(
+            row["source_file"],
+            row["ad_id"],
+            "stop_before_start",
+            f"delivery stop {row['stop_time']:%Y-%m-%d} is before start "
+            f"{row['start_time']:%Y-%m-%d}; ad excluded",
+        )
     return ads.filter(pl.col("stop_time").is_null() | (pl.col("stop_time") >= pl.col("start_time")))
 
 
 def _count_empty_copy(ads: pl.DataFrame, log: QualityLog) -> None:
-    empty = ads.filter(pl.col("source").is_in(COPY_SOURCES) & (pl.col("record_kind") == "ad")
-                       & pl.concat_str(["body", "title"], ignore_nulls=True)
-                       .fill_null("").str.strip_chars().eq(""))
+    empty = ads.filter(
+        pl.col("source").is_in(COPY_SOURCES)
+        & (pl.col("record_kind") == "ad")
+        & pl.concat_str(["body", "title"], ignore_nulls=True).fill_null("").str.strip_chars().eq("")
+    )
     for row in empty.iter_rows(named=True):
-        log.add(row["source_file"], row["ad_id"], "empty_copy",
-                "ad has no body or title text; kept, but it gets no messaging labels")
+        log.add(
+            row["source_file"],
+            row["ad_id"],
+            "empty_copy",
+            "ad has no body or title text; kept, but it gets no messaging labels",
+        )
 
 
 def _media_files(project: Project) -> list[Path]:
@@ -213,23 +261,37 @@ def _attach_media(ads: pl.DataFrame, project: Project) -> pl.DataFrame:
     media = _media_files(project)
     if not media:
         return ads
-    lookup = pl.DataFrame({"_stem": [p.stem for p in media],
-                           "_media": [str(p.relative_to(project.root)) for p in media]})
+    lookup = pl.DataFrame(
+        {
+            "_stem": [p.stem for p in media],
+            "_media": [str(p.relative_to(project.root)) for p in media],
+        }
+    )
     lookup = lookup.unique("_stem", keep="first")
-    joined = (ads.join(lookup, left_on="raw_id", right_on="_stem", how="left")
-              .join(lookup.rename({"_media": "_media_by_ad"}), left_on="ad_id",
-                    right_on="_stem", how="left"))
+    joined = ads.join(
+        lookup, left_on="raw_id", right_on="_stem", how="left", maintain_order="left"
+    ).join(
+        lookup.rename({"_media": "_media_by_ad"}),
+        left_on="ad_id",
+        right_on="_stem",
+        how="left",
+        maintain_order="left",
+    )
     media_path = pl.coalesce("media_path", "_media", "_media_by_ad")
     return joined.with_columns(
         media_path.alias("media_path"),
         pl.when(pl.col("ad_format").is_null() & media_path.is_not_null())
-        .then(pl.lit("image")).otherwise(pl.col("ad_format")).alias("ad_format"),
+        .then(pl.lit("image"))
+        .otherwise(pl.col("ad_format"))
+        .alias("ad_format"),
     ).drop("_media", "_media_by_ad")
 
 
 def require_ads(result: IngestResult, project: Project) -> pl.DataFrame:
     """The ads table, or a DataError saying where to put ad files when there are none."""
     if result.ads.filter(pl.col("record_kind") == "ad").is_empty():
-        raise DataError(f"{project.raw_ads_dir}: no competitor ads found; save Ad Library API "
-                        "pages, TikTok or Google exports there (see docs) and re-run")
+        raise DataError(
+            f"{project.raw_ads_dir}: no competitor ads found; save Ad Library API "
+            "pages, TikTok or Google exports there (see docs) and re-run"
+        )
     return result.ads

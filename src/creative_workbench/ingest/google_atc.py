@@ -32,8 +32,11 @@ FORMATS = {"TEXT": "text", "IMAGE": "image", "VIDEO": "video"}
 
 def is_google_atc_record(record: Any) -> bool:
     """True for a creative_stats row."""
-    return isinstance(record, dict) and "creative_id" in record and (
-        "region_stats" in record or "advertiser_id" in record)
+    return (
+        isinstance(record, dict)
+        and "creative_id" in record
+        and ("region_stats" in record or "advertiser_id" in record)
+    )
 
 
 def read_google_atc(path: Path, log: QualityLog) -> pl.DataFrame:
@@ -42,15 +45,17 @@ def read_google_atc(path: Path, log: QualityLog) -> pl.DataFrame:
         try:
             table = pl.read_parquet(path)
         except pl.exceptions.PolarsError as exc:
-            raise DataError(f"{path}: unreadable Parquet ({' '.join(str(exc).split())[:120]})") \
-                from None
+            raise DataError(
+                f"{path}: unreadable Parquet ({' '.join(str(exc).split())[:120]})"
+            ) from None
         records = ((f"row {i + 1}", r) for i, r in enumerate(table.iter_rows(named=True)))
         return google_records_to_frame(records, path, log)
     return google_records_to_frame(iter_json_records(path, log), path, log)
 
 
-def google_records_to_frame(records: Iterable[tuple[str, Any]], path: Path,
-                            log: QualityLog) -> pl.DataFrame:
+def google_records_to_frame(
+    records: Iterable[tuple[str, Any]], path: Path, log: QualityLog
+) -> pl.DataFrame:
     """Canonical rows from (label, creative_stats row) pairs."""
     rows = []
     for label, record in records:
@@ -71,11 +76,22 @@ def _row(record: Any, label: str, path: Path, log: QualityLog) -> dict[str, Any]
     if isinstance(stats, str):
         log.add(path, where, "wrong_type", "region_stats is text, not a list; skipped")
         return None
-    missing = [n for n, v in (("creative_id", creative), ("advertiser_disclosed_name", brand),
-                              ("region_stats", stats)) if not v]
+    missing = [
+        n
+        for n, v in (
+            ("creative_id", creative),
+            ("advertiser_disclosed_name", brand),
+            ("region_stats", stats),
+        )
+        if not v
+    ]
     if missing:
-        log.add(path, where, "missing_field",
-                f"required field(s) {', '.join(missing)} missing; row skipped")
+        log.add(
+            path,
+            where,
+            "missing_field",
+            f"required field(s) {', '.join(missing)} missing; row skipped",
+        )
         return None
     starts, stops, lowers, uppers = [], [], [], []
     try:
@@ -102,8 +118,9 @@ def _row(record: Any, label: str, path: Path, log: QualityLog) -> dict[str, Any]
         "ad_format": FORMATS.get(str(record.get("ad_format_type") or "").upper()),
         "card_count": 1,
         "snapshot_url": _text(record.get("creative_page_url")),
-        "impressions_lower": sum(v for v in lowers if v is not None) if any(
-            v is not None for v in lowers) else None,
+        "impressions_lower": sum(v for v in lowers if v is not None)
+        if any(v is not None for v in lowers)
+        else None,
         "impressions_upper": None if any(v is None for v in uppers) else sum(uppers),
         "platforms": ["GOOGLE"],
         "reach_breakdown_json": to_json([{k: str(v) for k, v in r.items()} for r in stats]),

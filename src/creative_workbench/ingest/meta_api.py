@@ -45,7 +45,8 @@ RANGE_FIELDS = {
 def is_meta_api_record(record: Any) -> bool:
     """True for an object shaped like an ArchivedAd."""
     return isinstance(record, dict) and (
-        "ad_delivery_start_time" in record or "ad_creative_bodies" in record
+        "ad_delivery_start_time" in record
+        or "ad_creative_bodies" in record
         or ("page_name" in record and "ad_snapshot_url" in record)
     )
 
@@ -55,8 +56,9 @@ def read_meta_api(path: Path, log: QualityLog) -> pl.DataFrame:
     return meta_records_to_frame(iter_json_records(path, log), path, log)
 
 
-def meta_records_to_frame(records: Iterable[tuple[str, Any]], path: Path,
-                          log: QualityLog) -> pl.DataFrame:
+def meta_records_to_frame(
+    records: Iterable[tuple[str, Any]], path: Path, log: QualityLog
+) -> pl.DataFrame:
     """Canonical rows from (record label, ArchivedAd) pairs; bad records are counted."""
     rows = []
     for label, record in records:
@@ -75,8 +77,12 @@ def _record_row(record: Any, label: str, path: Path, log: QualityLog) -> dict[st
         record["id"] = record["_id"]
     missing = [name for name in REQUIRED if record.get(name) in (None, "")]
     if missing:
-        log.add(path, _name(label, record), "missing_field",
-                f"required field(s) {', '.join(missing)} missing; record skipped")
+        log.add(
+            path,
+            _name(label, record),
+            "missing_field",
+            f"required field(s) {', '.join(missing)} missing; record skipped",
+        )
         return None
     where = _name(label, record)
     try:
@@ -96,12 +102,18 @@ def _record_row(record: Any, label: str, path: Path, log: QualityLog) -> dict[st
         "currency": _text(record.get("currency")),
         "bylines": _text(record.get("bylines")),
         "languages": text_list(record.get("languages"), path, where, "languages", log),
-        "platforms": [p.upper() for p in text_list(record.get("publisher_platforms"), path,
-                                                     where, "publisher_platforms", log)],
+        "platforms": [
+            p.upper()
+            for p in text_list(
+                record.get("publisher_platforms"), path, where, "publisher_platforms", log
+            )
+        ],
         "demographics_json": to_json(record.get("demographic_distribution")),
         "regions_json": to_json(record.get("delivery_by_region")),
-        "reach_breakdown_json": to_json(record.get("age_country_gender_reach_breakdown")
-                                        or record.get("total_reach_by_location")),
+        "reach_breakdown_json": to_json(
+            record.get("age_country_gender_reach_breakdown")
+            or record.get("total_reach_by_location")
+        ),
         "target_gender": _text(record.get("target_gender")),
         "target_ages": _ages(record.get("target_ages")),
         "target_locations": _locations(record.get("target_locations")),

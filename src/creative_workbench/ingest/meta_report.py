@@ -41,9 +41,14 @@ def report_period(path: Path, log: QualityLog) -> tuple[datetime, datetime]:
         end = datetime.strptime(found.group(1), "%Y-%m-%d").replace(tzinfo=UTC)
     else:
         end = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).replace(
-            hour=0, minute=0, second=0, microsecond=0)
-        log.add(path, "file name", "missing_field",
-                "no report date (YYYY-MM-DD) in the file name; used the file's modified date")
+            hour=0, minute=0, second=0, microsecond=0
+        )
+        log.add(
+            path,
+            "file name",
+            "missing_field",
+            "no report date (YYYY-MM-DD) in the file name; used the file's modified date",
+        )
     window = _WINDOW.search(path.name)
     days = int(window.group(1)) if window else 1
     return end - timedelta(days=days), end
@@ -55,11 +60,15 @@ def read_meta_report(path: Path, log: QualityLog) -> pl.DataFrame:
     try:
         raw = pl.read_csv(io.StringIO(text), infer_schema=False)
     except pl.exceptions.PolarsError as exc:
-        raise DataError(f"{path}: not a readable CSV ({' '.join(str(exc).split())[:120]})") from None
+        raise DataError(
+            f"{path}: not a readable CSV ({' '.join(str(exc).split())[:120]})"
+        ) from None
     amount_column = next((c for c in raw.columns if _AMOUNT.match(c)), None)
     if not is_meta_report(raw.columns) or amount_column is None:
-        raise DataError(f"{path}: not an Ad Library report; expected columns "
-                        f"'{PAGE_NAME}' and 'Amount spent (USD)'")
+        raise DataError(
+            f"{path}: not an Ad Library report; expected columns "
+            f"'{PAGE_NAME}' and 'Amount spent (USD)'"
+        )
     currency = _AMOUNT.match(amount_column).group(1)
     start, end = report_period(path, log)
     rows = []
@@ -76,21 +85,23 @@ def read_meta_report(path: Path, log: QualityLog) -> pl.DataFrame:
             lower = upper = None
         ads_count = _count(record.get(ADS_COUNT), path, where, log)
         page_id = (record.get(PAGE_ID) or "").strip() or None
-        rows.append({
-            "source": SOURCE,
-            "raw_id": f"{page_id or name}:{end.date().isoformat()}:{(end - start).days}d",
-            "brand": name,
-            "page_id": page_id,
-            "start_time": start,
-            "stop_time": end,
-            "bylines": (record.get("Disclaimer") or "").strip() or None,
-            "currency": currency,
-            "spend_lower": lower,
-            "spend_upper": upper,
-            "record_kind": "page_total",
-            "ads_in_library": ads_count,
-            "source_file": str(path),
-        })
+        rows.append(
+            {
+                "source": SOURCE,
+                "raw_id": f"{page_id or name}:{end.date().isoformat()}:{(end - start).days}d",
+                "brand": name,
+                "page_id": page_id,
+                "start_time": start,
+                "stop_time": end,
+                "bylines": (record.get("Disclaimer") or "").strip() or None,
+                "currency": currency,
+                "spend_lower": lower,
+                "spend_upper": upper,
+                "record_kind": "page_total",
+                "ads_in_library": ads_count,
+                "source_file": str(path),
+            }
+        )
     return canonical_frame(rows)
 
 

@@ -73,9 +73,13 @@ def read_text(path: Path, log: QualityLog) -> str:
     except UnicodeDecodeError as exc:
         text = data.decode("utf-8", errors="replace")
         bad = text.count("\ufffd")
-        log.add(path, f"byte {exc.start}", "non_utf8",
-                f"{bad} byte sequence(s) are not UTF-8 (first at byte {exc.start}); "
-                "shown as U+FFFD; re-export the file as UTF-8")
+        log.add(
+            path,
+            f"byte {exc.start}",
+            "non_utf8",
+            f"{bad} byte sequence(s) are not UTF-8 (first at byte {exc.start}); "
+            "shown as U+FFFD; re-export the file as UTF-8",
+        )
         return text
 
 
@@ -93,8 +97,12 @@ def iter_json_records(path: Path, log: QualityLog) -> Iterator[tuple[str, Any]]:
             try:
                 item = json.loads(line)
             except json.JSONDecodeError as exc:
-                log.add(path, f"line {number}", "malformed_json",
-                        f"line {number} is not JSON ({exc.msg}); record skipped")
+                log.add(
+                    path,
+                    f"line {number}",
+                    "malformed_json",
+                    f"line {number} is not JSON ({exc.msg}); record skipped",
+                )
                 continue
             for index, record in enumerate(_unwrap(item)):
                 yield (f"line {number}" if index == 0 else f"line {number}.{index}"), record
@@ -161,7 +169,9 @@ def _from_number(number: float) -> datetime:
 
 
 def parse_bound(value: Any) -> tuple[float | None, float | None]:
-    """A count or amount as (lower, upper): '≤100' -> (0, 100), '>1M' -> (1e6, None), '30K' -> (3e4, 3e4).
+    """A count or amount as (lower, upper).
+
+    '≤100' -> (0, 100), '>1M' -> (1e6, None), '30K' -> (3e4, 3e4), 250 -> (250, 250).
 
     Raises ValueError for text that is not a number.
     """
@@ -192,7 +202,7 @@ def parse_range(value: Any) -> tuple[float | None, float | None]:
         lower = parse_bound(value.get("lower_bound"))[0]
         upper = parse_bound(value.get("upper_bound"))[1]
         return lower, upper
-    if isinstance(value, str) and re.search(r"\d\s*[-–]\s*\d", value):
+    if isinstance(value, str) and re.search(r"\d[kKmMbB]?\s*[-–]\s*\d", value):
         low_text, high_text = re.split(r"\s*[-–]\s*", value.strip(), maxsplit=1)
         return parse_bound(low_text)[0], parse_bound(high_text)[1]
     return parse_bound(value)
@@ -207,8 +217,12 @@ def text_list(value: Any, path: Path, record: str, name: str, log: QualityLog) -
         return [value]
     if isinstance(value, list):
         return [str(v) for v in value if v is not None]
-    log.add(path, record, "wrong_type", f"{name} should be a list of text, got "
-            f"{type(value).__name__}; ignored")
+    log.add(
+        path,
+        record,
+        "wrong_type",
+        f"{name} should be a list of text, got {type(value).__name__}; ignored",
+    )
     return []
 
 
@@ -221,5 +235,8 @@ def canonical_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
     """Rows (dicts with any subset of the canonical columns) as a frame of the ads schema."""
     base: dict[str, Any] = {"card_count": 0, "reach_is_estimate": False, "record_kind": "ad"}
     full = [{**base, **{k: row.get(k, base.get(k)) for k in ADS_COLUMNS}} for row in rows]
-    return pl.DataFrame(full, schema=ADS_COLUMNS, orient="row") if full else pl.DataFrame(
-        schema=ADS_COLUMNS)
+    return (
+        pl.DataFrame(full, schema=ADS_COLUMNS, orient="row")
+        if full
+        else pl.DataFrame(schema=ADS_COLUMNS)
+    )

@@ -36,8 +36,7 @@ def field(record: dict, group: str, name: str) -> Any:
 
 def is_tiktok_record(record: Any) -> bool:
     """True for an object shaped like a Commercial Content API ad item."""
-    return isinstance(record, dict) and (
-        isinstance(record.get("ad"), dict) or "ad.id" in record)
+    return isinstance(record, dict) and (isinstance(record.get("ad"), dict) or "ad.id" in record)
 
 
 def read_tiktok(path: Path, log: QualityLog) -> pl.DataFrame:
@@ -45,8 +44,9 @@ def read_tiktok(path: Path, log: QualityLog) -> pl.DataFrame:
     return tiktok_records_to_frame(iter_json_records(path, log), path, log)
 
 
-def tiktok_records_to_frame(records: Iterable[tuple[str, Any]], path: Path,
-                            log: QualityLog) -> pl.DataFrame:
+def tiktok_records_to_frame(
+    records: Iterable[tuple[str, Any]], path: Path, log: QualityLog
+) -> pl.DataFrame:
     """Canonical rows from (label, {"ad": ..., "advertiser": ...}) pairs."""
     rows = []
     for label, record in records:
@@ -63,13 +63,22 @@ def _row(record: dict, label: str, path: Path, log: QualityLog) -> dict[str, Any
     ad_id = field(record, "ad", "id")
     brand = field(record, "advertiser", "business_name")
     where = f"{label} (id {ad_id})" if ad_id not in (None, "") else label
-    missing = [name for name, value in (("ad.id", ad_id), ("advertiser.business_name", brand),
-                                        ("ad.first_shown_date", field(record, "ad",
-                                                                      "first_shown_date")))
-               if value in (None, "")]
+    missing = [
+        name
+        for name, value in (
+            ("ad.id", ad_id),
+            ("advertiser.business_name", brand),
+            ("ad.first_shown_date", field(record, "ad", "first_shown_date")),
+        )
+        if value in (None, "")
+    ]
     if missing:
-        log.add(path, where, "missing_field", f"required field(s) {', '.join(missing)} missing; "
-                "record skipped")
+        log.add(
+            path,
+            where,
+            "missing_field",
+            f"required field(s) {', '.join(missing)} missing; record skipped",
+        )
         return None
     try:
         start = to_utc(field(record, "ad", "first_shown_date"))
@@ -93,8 +102,11 @@ def _row(record: dict, label: str, path: Path, log: QualityLog) -> dict[str, Any
         "bylines": _text(field(record, "advertiser", "paid_for_by")),
         "snapshot_url": _text(field(record, "ad", "external_url")),
         "ad_format": "video" if videos else "image" if images else None,
-        "card_count": max(len(videos) if isinstance(videos, list) else 0,
-                          len(images) if isinstance(images, list) else 0, 1),
+        "card_count": max(
+            len(videos) if isinstance(videos, list) else 0,
+            len(images) if isinstance(images, list) else 0,
+            1,
+        ),
         "platforms": ["TIKTOK"],
         "source_file": str(path),
     }
@@ -113,8 +125,9 @@ def _reach(reach: Any, row: dict, where: str, path: Path, log: QualityLog) -> No
     except ValueError as exc:
         log.add(path, where, "wrong_type", f"ad.reach: {exc}; left empty")
         return
-    row.update(reach_lower=lower, reach_upper=upper,
-               reach_is_estimate=lower is not None and lower == upper)
+    row.update(
+        reach_lower=lower, reach_upper=upper, reach_is_estimate=lower is not None and lower == upper
+    )
 
 
 def _text(value: Any) -> str | None:

@@ -1,0 +1,165 @@
+"""Run every check that applies to one file; a file that cannot be checked fails cleanly."""
+
+from __future__ import annotations
+
+import base64
+import time
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from creative_workbench.errors import MediaError
+from creative_workbench.placements import Placement, get_placement
+from creative_workbench.qa import audio
+from creative_workbench.qa.brand_checks import find_logos, logo_findings, palette_finding
+from creative_workbench.qa.context import GateContext, GateResult
+from creative_workbench.qa.decode import FrameSampler, SampledFrame, decode_audio
+from creative_workbench.qa.end_card import end_card_findings, read_end_card
+from creative_workbench.qa.findings import Finding, cannot_check
+from creative_workbench.qa.format_checks import format_findings
+from creative_workbench.qa.ocr import detect_text
+from creative_workbench.qa.probe import MediaInfo, probe
+from creative_workbench.qa.safe_zones import safe_zone_findings
+
+BODY_SAMPLES = 2
+THUMB_SIDE = 160
+MAX_OFFENDING_THUMBS = 4
+
+
+def check_file(path: Path | str, context: GateContext | None = None) -> GateResult:
+    """Run the gate on PATH; never raises for a bad file (it becomes a 'decode' fail)."""
+    context = context or GateContext()
+    started = time.perf_counter()
+    result = GateResult(str(path), context.placement, [])
+    try:
+        info = probe(path)
+        result.info = _info_summary(info)
+        _run_checks(info, context, result)
+    except MediaError as exc:
+        result.findings = [cannot_check(str(exc))]
+    result.seconds = round(time.perf_counter() - started, 3)
+    return result
+
+
+def sample_plan(duration: float, brand_early_s: float, window_s: float) -> list[float]:
+    """Times to look at: the first frame, early frames (brand early), a few body frames."""
+    early = [t for t in (1.0, brand_early_s) if t < duration]
+    body_start, body_end = max(brand_early_s, 0.0), max(0.0, duration - window_s)
+    body = list(np.linspace(body_start, body_end, BODY_SAMPLES + 2)[1:-1]) if (
+        body_end > body_start) else []
+    return sorted({0.0, *early, *(round(float(t), 2) for t in body)})
+
+
+def _run_checks(info: MediaInfo, context: GateContext, result: GateResult) -> None:
+    thresholds = context.qa_thresholds()
+    placement = get_placement(context.placement) if context.placement else None
+    findings: list[Finding] = []
+    if placement is None:
+        findings.append(Finding("format.aspect", "warn", None, "a placement", None,
+                                "No placement known: pass --placement or list the file under "
+                                "[[deliverables]] in project.toml; format checks skipped."))
+    else:
+        findings += format_findings(info, placement)
+    video = info.kind == "video"
+    # Audio runs beside the frame work: numpy, scipy, OpenCV and ONNX release the GIL.
+    sound = _audio_thread().submit(_measure_audio, info.path, thresholds) if video else None
+    with FrameSampler(info) as sampler:
+        card = read_end_card(sampler, info.duration_s, thresholds)
+        plan = sample_plan(info.duration_s, thresholds.brand_early_s, card.hold_s) if video else []
+        body = [sampler.at(t) for t in plan] if video else [card.frame]
+        measured = sound.result() if sound is not None else None
+        findings.insert(0, Finding("decode", "pass", f"{len(sampler.frames)} frames sampled",
+                                   "a readable media file", None, "The file decodes."))
+        if video:
+            findings += audio.audio_findings(measured, placement, thresholds, context.voiceover)
+        frames = _unique(body + [card.frame])
+        offending: list[float] = []
+        if context.palette:
+            palette, off = palette_finding(frames, context.palette, thresholds)
+            findings.append(palette)
+            offending += off
+        hits = find_logos(frames, [Path(p) for p in context.logos], thresholds)
+        findings += logo_findings(hits, thresholds, bool(context.logos), video)
+        if placement is not None:
+            zone_found, off = _safe_zones(placement, frames, card, hits)
+            findings += zone_found
+            offending += off
+        if context.cta or video:
+            findings += end_card_findings(card, context.cta, context.other_ctas, thresholds,
+                                          video)
+        if context.keep_media:
+            result.thumbnails = _thumbnails(sampler.frames, frames[0], card.frame, offending)
+            if measured is not None:
+                result.loudness = {
+                    "time_s": [round(float(t), 2) for t in measured.momentary_times()],
+                    "momentary_lufs": [round(float(v), 1) for v in measured.momentary_lufs],
+                    "integrated_lufs": [round(measured.integrated_lufs, 2)]
+                    if np.isfinite(measured.integrated_lufs) else [],
+                }
+    result.findings = findings
+
+
+@lru_cache(maxsize=1)
+def _audio_thread() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-audio")
+
+
+def _measure_audio(path: str, thresholds) -> audio.AudioMeasurements | None:
+    track = decode_audio(path)
+    return audio.measure(track, thresholds) if track is not None else None
+
+
+def _unique(frames: list[SampledFrame]) -> list[SampledFrame]:
+    seen: dict[float, SampledFrame] = {}
+    for frame in frames:
+        seen.setdefault(round(frame.time, 3), frame)
+    return [seen[k] for k in sorted(seen)]
+
+
+def _safe_zones(placement: Placement, frames: list[SampledFrame], card, hits):
+    zone = placement.safe_zone
+    if not any((zone.top, zone.bottom, zone.left, zone.right)):
+        return safe_zone_findings(placement, [], [])
+    texts = [(card.frame.time, t.box) for t in card.texts]
+    body = [f for f in frames if f.time < card.start_s - 0.05] or frames[:1]
+    middle = body[len(body) // 2]
+    texts += [(middle.time, box) for box in detect_text(middle.rgb)]
+    logos = [(h.time, h.box) for h in hits if h is not None]
+    return safe_zone_findings(placement, texts, logos)
+
+
+def _thumbnails(frames: list[SampledFrame], first: SampledFrame, last: SampledFrame,
+                offending: list[float]) -> dict[str, str]:
+    thumbs = {"first": jpeg_base64(first.rgb), "last": jpeg_base64(last.rgb)}
+    by_time = {round(f.time, 2): f for f in frames}
+    for t in sorted(set(round(t, 2) for t in offending))[:MAX_OFFENDING_THUMBS]:
+        if t in by_time:
+            thumbs[f"{t:.1f} s"] = jpeg_base64(by_time[t].rgb)
+    return thumbs
+
+
+def jpeg_base64(rgb: np.ndarray, long_side: int = THUMB_SIDE, quality: int = 70) -> str:
+    """A small JPEG thumbnail of an RGB frame as base64 text."""
+    height, width = rgb.shape[:2]
+    scale = min(1.0, long_side / max(height, width))
+    small = cv2.resize(np.ascontiguousarray(rgb), (max(1, round(width * scale)),
+                       max(1, round(height * scale))), interpolation=cv2.INTER_AREA)
+    ok, data = cv2.imencode(".jpg", small[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, quality])
+    return base64.b64encode(data.tobytes()).decode("ascii") if ok else ""
+
+
+def _info_summary(info: MediaInfo) -> dict:
+    video = info.video
+    return {
+        "kind": info.kind, "container": info.container, "size_bytes": info.size_bytes,
+        "duration_s": round(info.duration_s, 3), "bit_rate": info.bit_rate,
+        "video_codec": video.codec, "width": video.width, "height": video.height,
+        "rotation": video.rotation, "sar": round(video.sample_aspect_ratio, 4),
+        "display_width": video.display_width, "display_height": video.display_height,
+        "frame_rate": round(video.frame_rate, 3) if video.frame_rate else None,
+        "audio_codec": info.audio.codec if info.audio else None,
+        "audio_channels": info.audio.channels if info.audio else None,
+    }

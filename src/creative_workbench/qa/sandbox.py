@@ -1,0 +1,116 @@
+"""Run the gate on one file in a child process with a time limit, so a hang is killed.
+
+Each calling process (or thread) keeps one long-lived child that has the checks, the decoders
+and the OCR engine loaded; a file that exceeds the limit gets its child killed and a fail
+finding, and the next file starts a fresh child. Works from process pools, threads and Dask
+workers alike (subprocess, not multiprocessing, so daemonic workers may use it too).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+_local = threading.local()
+
+
+class IsolatedGate:
+    """A child process that checks files one at a time over a JSON-lines pipe."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen | None = None
+        self._buffer = b""
+
+    def _start(self) -> subprocess.Popen:
+        if self._process is None or self._process.poll() is not None:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "creative_workbench.qa.sandbox"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                env={**os.environ, "OMP_NUM_THREADS": "1"})
+            self._buffer = b""
+        return self._process
+
+    def close(self) -> None:
+        """Stop the child."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._process = None
+
+    def check(self, path: str, context: dict[str, Any], time_limit_s: float) -> dict[str, Any]:
+        """Check PATH within TIME_LIMIT_S seconds; returns GateResult.to_dict()."""
+        started = time.monotonic()
+        process = self._start()
+        try:
+            process.stdin.write(json.dumps({"path": path, "context": context}).encode() + b"\n")
+            process.stdin.flush()
+        except BrokenPipeError:
+            self.close()
+            return _failed(path, context, "the checker process died", started)
+        line = self._read_line(process, started + time_limit_s)
+        if line is None:
+            crashed = process.poll() is not None
+            self.close()
+            reason = (f"the checker crashed (exit code {process.returncode})" if crashed else
+                      f"timed out after {time_limit_s:g} s")
+            return _failed(path, context, reason, started)
+        return json.loads(line)
+
+    def _read_line(self, process: subprocess.Popen, deadline: float) -> bytes | None:
+        stream = process.stdout
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            ready, _, _ = select.select([stream], [], [], remaining)
+            if not ready:
+                return None
+            chunk = os.read(stream.fileno(), 1 << 16)
+            if not chunk:
+                return None
+            self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line
+
+
+def _failed(path: str, context: dict[str, Any], reason: str, started: float) -> dict[str, Any]:
+    return {
+        "file": path, "placement": context.get("placement"), "severity": "fail",
+        "findings": [{"check_id": "decode", "severity": "fail", "measured": reason,
+                      "expected": "a readable media file", "where": None,
+                      "message": f"cannot be checked: {reason}"}],
+        "seconds": round(time.monotonic() - started, 3), "info": {}, "loudness": None,
+        "thumbnails": {},
+    }
+
+
+def check_isolated(path: str, context: dict[str, Any], time_limit_s: float) -> dict[str, Any]:
+    """Check one file in this process's (or thread's) child; the unit of work for executors."""
+    gate = getattr(_local, "gate", None)
+    if gate is None:
+        gate = _local.gate = IsolatedGate()
+    return gate.check(str(Path(path)), context, time_limit_s)
+
+
+def _serve() -> None:
+    """Child side: read requests from stdin, write one JSON result line per request."""
+    protocol = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)  # libraries that print must not corrupt the protocol
+    from creative_workbench.qa.context import GateContext
+    from creative_workbench.qa.gate import check_file
+
+    for line in sys.stdin:
+        request = json.loads(line)
+        result = check_file(request["path"], GateContext.from_dict(request["context"]))
+        protocol.write(json.dumps(result.to_dict()) + "\n")
+
+
+if __name__ == "__main__":
+    _serve()

@@ -1,0 +1,200 @@
+"""White space: angles, CTAs, offers and formats the competitors under-use, ranked, with the
+example ads that do use them as evidence.
+
+For each dimension the market's typical label share is the mean share over the dimension's
+vocabulary (the named angles, the six core CTAs plus any other CTA seen, the offers and
+formats; "none" excluded). A label is white
+space when its market share is below that typical share; its gap score is
+`(1 - market_share / typical_share) × (1 - brands_using / brands)`, where a brand "uses" a
+label when at least `use_threshold` of its ads carry it. A label nobody uses scores 1.
+Whether white space is an opportunity or a trap (nobody does it because it does not work)
+is the strategist's call. A dimension is skipped when fewer than half of the ads state it
+(the Meta Ad Library does not state an ad's format, for instance). The longevity of the
+few ads that do use a label is shown as a hint.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+
+from creative_workbench.research.lexicon import ANGLE_NAMES, OFFER_NAMES
+from creative_workbench.research.market import ads_only, with_activity
+
+FORMATS = ["image", "video", "carousel"]
+CORE_CTAS = ["Shop now", "Learn more", "Sign up", "Download", "Book now", "Get offer"]
+DIMENSIONS: dict[str, tuple[str, list[str]]] = {
+    "angle": ("angles", list(ANGLE_NAMES.values())),
+    "cta": ("cta", CORE_CTAS),
+    "offer": ("offers", list(OFFER_NAMES.values())),
+    "format": ("ad_format", FORMATS),
+}
+EVIDENCE_COLUMNS = {
+    "angle": {name: f"angle_{key}_evidence" for key, name in ANGLE_NAMES.items()},
+    "offer": {name: f"offer_{key}_evidence" for key, name in OFFER_NAMES.items()},
+}
+
+
+def _label_rows(labelled: pl.DataFrame, dimension: str) -> pl.DataFrame:
+    """(ad_id, brand, label) rows for one dimension."""
+    column, _ = DIMENSIONS[dimension]
+    rows = labelled.select("ad_id", "brand", pl.col(column).alias("label"))
+    if isinstance(rows.schema["label"], pl.List):
+        rows = rows.explode("label")
+    return rows.filter(pl.col("label").is_not_null() & (pl.col("label") != "none"))
+
+
+def white_space(
+    labelled: pl.DataFrame, as_of: datetime, *, use_threshold: float = 0.05, examples: int = 3
+) -> pl.DataFrame:
+    """Under-used labels ranked by gap score, with example ads and their longevity.
+
+    Args:
+        labelled: labelled ads (messaging.label_ads output).
+        as_of: end of the analysis window (for days active).
+        use_threshold: share of a brand's ads above which the brand counts as using a label.
+        examples: example ads kept per label (longest-running first).
+    """
+    ads = with_activity(ads_only(labelled), as_of)
+    total, brands = ads.height, ads.get_column("brand").n_unique()
+    if total == 0:
+        return pl.DataFrame()
+    brand_sizes = ads.group_by("brand").agg(pl.len().alias("brand_ads"))
+    market_median = float(ads.get_column("days_active").median())
+    frames = []
+    for dimension, (column, vocabulary) in DIMENSIONS.items():
+        known = ads.get_column(column).is_not_null().sum()
+        if known < 0.5 * total:  # e.g. Meta does not state formats: no basis for a gap
+            continue
+        rows = _label_rows(ads, dimension)
+        per_brand = (
+            rows.group_by("label", "brand")
+            .agg(pl.len().alias("n"))
+            .join(brand_sizes, on="brand")
+            .with_columns((pl.col("n") / pl.col("brand_ads")).alias("brand_share"))
+        )
+        usage = per_brand.group_by("label").agg(
+            pl.col("n").sum().alias("ads"),
+            (pl.col("brand_share") >= use_threshold).sum().alias("brands_using"),
+            pl.col("brand").sort_by("brand_share", descending=True).first().alias("top_brand"),
+            pl.col("brand_share").max().alias("top_brand_share"),
+        )
+        labels = sorted(
+            set(vocabulary) | set(usage.get_column("label").to_list()),
+            key=lambda v: (v not in vocabulary, vocabulary.index(v) if v in vocabulary else 0, v),
+        )
+        table = (
+            pl.DataFrame({"label": labels})
+            .join(usage, on="label", how="left")
+            .with_columns(
+                pl.lit(dimension).alias("dimension"),
+                pl.col("ads").fill_null(0),
+                pl.col("brands_using").fill_null(0).cast(pl.Int64),
+                pl.col("top_brand_share").fill_null(0.0),
+            )
+            .with_columns((pl.col("ads") / known).alias("market_share"))
+        )
+        typical = table.get_column("market_share").mean()
+        longevity = (
+            rows.join(ads.select("ad_id", "days_active"), on="ad_id")
+            .group_by("label")
+            .agg(pl.col("days_active").median().alias("users_median_days"))
+        )
+        frames.append(
+            table.join(longevity, on="label", how="left").with_columns(
+                pl.lit(typical).alias("typical_share"),
+                pl.lit(market_median).alias("market_median_days"),
+                (
+                    (1 - pl.col("market_share") / typical).clip(lower_bound=0)
+                    * (1 - pl.col("brands_using") / brands)
+                ).alias("gap_score"),
+            )
+        )
+    ranked = (
+        pl.concat(frames, how="diagonal")
+        .filter(pl.col("market_share") < pl.col("typical_share"))
+        .sort(["gap_score", "market_share"], descending=[True, False])
+        .with_row_index("rank", offset=1)
+    )
+    evidence = gap_examples(ads, ranked, examples)
+    summary = evidence.group_by("dimension", "label").agg(
+        pl.format("{} ({}d): {}", "brand", "days_active", pl.coalesce("evidence", "hook")).alias(
+            "examples"
+        )
+    )
+    return (
+        ranked.join(summary, on=["dimension", "label"], how="left")
+        .with_columns(pl.col("examples").fill_null([]))
+        .select(
+            "rank",
+            "dimension",
+            "label",
+            "gap_score",
+            "market_share",
+            "typical_share",
+            "ads",
+            "brands_using",
+            "top_brand",
+            "top_brand_share",
+            "users_median_days",
+            "market_median_days",
+            "examples",
+        )
+        .sort("rank")
+    )
+
+
+def gap_examples(ads: pl.DataFrame, ranked: pl.DataFrame, examples: int = 3) -> pl.DataFrame:
+    """Example ads for each white-space label: longest-running first, with the evidence."""
+    parts = []
+    for dimension in DIMENSIONS:
+        wanted = ranked.filter(pl.col("dimension") == dimension).get_column("label").to_list()
+        if not wanted:
+            continue
+        rows = _label_rows(ads, dimension).filter(pl.col("label").is_in(wanted))
+        joined = rows.join(
+            ads.select("ad_id", "days_active", "hook", "copy", *_evidence_cols(ads, dimension)),
+            on="ad_id",
+        )
+        evidence = _evidence_expr(dimension, ads)
+        parts.append(
+            joined.with_columns(evidence.alias("evidence"), pl.lit(dimension).alias("dimension"))
+            .sort(["label", "days_active", "ad_id"], descending=[False, True, False])
+            .group_by("label", maintain_order=True)
+            .head(examples)
+            .select(
+                "dimension", "label", "ad_id", "brand", "days_active", "evidence", "hook", "copy"
+            )
+        )
+    if not parts:
+        return pl.DataFrame(
+            schema={
+                "dimension": pl.Utf8,
+                "label": pl.Utf8,
+                "ad_id": pl.Utf8,
+                "brand": pl.Utf8,
+                "days_active": pl.Int32,
+                "evidence": pl.Utf8,
+                "hook": pl.Utf8,
+                "copy": pl.Utf8,
+            }
+        )
+    return pl.concat(parts, how="vertical_relaxed")
+
+
+def _evidence_cols(ads: pl.DataFrame, dimension: str) -> list[str]:
+    if dimension in EVIDENCE_COLUMNS:
+        return list(EVIDENCE_COLUMNS[dimension].values())
+    return ["cta_evidence"] if dimension == "cta" and "cta_evidence" in ads.columns else []
+
+
+def _evidence_expr(dimension: str, ads: pl.DataFrame) -> pl.Expr:
+    if dimension in EVIDENCE_COLUMNS:
+        expr = pl.lit(None, pl.Utf8)
+        for name, column in EVIDENCE_COLUMNS[dimension].items():
+            expr = pl.when(pl.col("label") == name).then(pl.col(column)).otherwise(expr)
+        return expr
+    if dimension == "cta" and "cta_evidence" in ads.columns:
+        return pl.col("cta_evidence")
+    return pl.lit(None, pl.Utf8)

@@ -1,0 +1,224 @@
+"""Per-ad messaging labels with evidence: angles, CTA, offer, hook and copy features.
+
+Rules, not a learned model: every label comes from the phrase rules in `lexicon.py` and
+carries the phrase that triggered it (`*_evidence`), so a strategist can check and correct
+it. There is no human-labelled set of competitor ads to train or test a classifier on, so
+no learned model has been shown to beat these rules; the learned part of the analysis is
+the topic model (`topics.py`), used to find themes the rules do not name.
+
+All work is vectorised polars expressions (one regex pass per label), lazy-friendly, so
+`label_copy` runs on a LazyFrame of millions of ads as well as on a small DataFrame.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import polars as pl
+
+from creative_workbench.research.lexicon import (
+    ANGLE_NAMES,
+    ANGLE_PHRASES,
+    CTA_PHRASES,
+    EMOJI_PATTERN,
+    HOOK_PATTERN,
+    OFFER_NAMES,
+    OFFER_PHRASES,
+    alternation,
+    cta_flexible,
+)
+
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+ANGLE_PATTERNS = {key: alternation(phrases) for key, phrases in ANGLE_PHRASES.items()}
+OFFER_PATTERNS = {key: alternation(phrases) for key, phrases in OFFER_PHRASES.items()}
+CTA_PATTERN = alternation([cta_flexible(p) for phrases in CTA_PHRASES.values() for p in phrases])
+CTA_LABELS = list(CTA_PHRASES)
+CTA_CLASSIFIERS = {
+    label: alternation([cta_flexible(p) for p in phrases]) for label, phrases in CTA_PHRASES.items()
+}
+NONE = "none"
+
+
+def angle_columns() -> list[str]:
+    """Boolean columns label_copy adds, one per angle (angle_<key>)."""
+    return [f"angle_{key}" for key in ANGLE_PATTERNS]
+
+
+def label_copy(
+    frame: Frame,
+    text_col: str = "body",
+    *,
+    cta_cols: list[str] | None = None,
+    hook_col: str | None = None,
+) -> Frame:
+    """Add messaging labels, each with its evidence phrase, to FRAME (lazy or eager).
+
+    Args:
+        frame: rows of ad copy.
+        text_col: the copy to label for angles, offers and copy features.
+        cta_cols: columns searched in order for the CTA (default: text_col).
+        hook_col: column whose first sentence is the hook (default: text_col).
+
+    Returns:
+        FRAME plus angle_<key> / angle_<key>_evidence, angles, primary_angle, cta,
+        cta_evidence, offer_* columns, offer, offers, hook, copy_length, word_count,
+        has_question, has_numbers, emoji_count.
+    """
+    text = pl.col(text_col).fill_null("")
+    cta_text = pl.concat_str(
+        [pl.col(c) for c in (cta_cols or [text_col])], separator="\n", ignore_nulls=True
+    ).fill_null("")
+    hook_text = pl.col(hook_col or text_col).fill_null("")
+    out = frame.with_columns(
+        *[
+            text.str.extract(pattern, 0).alias(f"angle_{key}_evidence")
+            for key, pattern in ANGLE_PATTERNS.items()
+        ],
+        *[
+            hook_text.str.extract(HOOK_PATTERN, 1).str.count_matches(pattern).alias(f"_n_{key}")
+            for key, pattern in ANGLE_PATTERNS.items()
+        ],
+        *[
+            text.str.extract(pattern, 0).alias(f"offer_{key}_evidence")
+            for key, pattern in OFFER_PATTERNS.items()
+        ],
+        cta_text.str.extract(CTA_PATTERN, 0).alias("cta_evidence"),
+        hook_text.str.extract(HOOK_PATTERN, 1).str.strip_chars().alias("hook"),
+        text.str.len_chars().alias("copy_length"),
+        text.str.count_matches(r"\S+").alias("word_count"),
+        text.str.contains("?", literal=True).alias("has_question"),
+        text.str.contains(r"\d").alias("has_numbers"),
+        text.str.count_matches(EMOJI_PATTERN).alias("emoji_count"),
+    )
+    return out.with_columns(
+        *[
+            pl.col(f"angle_{key}_evidence").is_not_null().alias(f"angle_{key}")
+            for key in ANGLE_PATTERNS
+        ],
+        _angle_list().alias("angles"),
+        _primary_angle().alias("primary_angle"),
+        _cta_label().alias("cta"),
+        pl.col("offer_discount_evidence")
+        .str.extract(r"(\d{1,2})\s?%", 1)
+        .cast(pl.Int32)
+        .alias("offer_discount_pct"),
+        pl.col("offer_free_shipping_evidence").is_not_null().alias("offer_free_shipping"),
+        pl.col("offer_trial_evidence").is_not_null().alias("offer_trial"),
+        pl.col("offer_bundle_evidence").is_not_null().alias("offer_bundle"),
+        pl.col("offer_price_point_evidence")
+        .str.extract(r"(\d[\d,]*(?:\.\d+)?)", 1)
+        .str.replace_all(",", "")
+        .cast(pl.Float64, strict=False)
+        .alias("offer_price"),
+        _offer_label().alias("offer"),
+        _offer_list().alias("offers"),
+        pl.when(pl.col("hook") == "").then(None).otherwise(pl.col("hook")).alias("hook"),
+    ).drop([f"_n_{key}" for key in ANGLE_PATTERNS])
+
+
+def _angle_list() -> pl.Expr:
+    return pl.concat_list(
+        pl.when(pl.col(f"angle_{key}_evidence").is_not_null()).then(pl.lit(name))
+        for key, name in ANGLE_NAMES.items()
+    ).list.drop_nulls()
+
+
+def _primary_angle() -> pl.Expr:
+    """The angle the hook argues (most phrases matched in the first sentence); without one,
+    the first angle found in the copy. Ties go to the first in ANGLE_NAMES order."""
+    best = pl.max_horizontal([pl.col(f"_n_{key}") for key in ANGLE_NAMES])
+    label = pl.lit(NONE)
+    for key, name in reversed(list(ANGLE_NAMES.items())):
+        label = (
+            pl.when(pl.col(f"angle_{key}_evidence").is_not_null())
+            .then(pl.lit(name))
+            .otherwise(label)
+        )
+    for key, name in reversed(list(ANGLE_NAMES.items())):
+        label = (
+            pl.when((pl.col(f"_n_{key}") == best) & (best > 0)).then(pl.lit(name)).otherwise(label)
+        )
+    return label
+
+
+def _cta_label() -> pl.Expr:
+    label = pl.lit(NONE)
+    evidence = pl.col("cta_evidence")
+    for name in reversed(CTA_LABELS):
+        label = (
+            pl.when(evidence.str.contains(CTA_CLASSIFIERS[name]))
+            .then(pl.lit(name))
+            .otherwise(label)
+        )
+    return pl.when(evidence.is_null()).then(pl.lit(NONE)).otherwise(label)
+
+
+def _offer_label() -> pl.Expr:
+    """The strongest offer present: discount, free shipping, trial, bundle, then price point."""
+    label = pl.lit(NONE)
+    for key in reversed(list(OFFER_NAMES)):
+        label = (
+            pl.when(pl.col(f"offer_{key}_evidence").is_not_null())
+            .then(pl.lit(OFFER_NAMES[key]))
+            .otherwise(label)
+        )
+    return label
+
+
+def _offer_list() -> pl.Expr:
+    return pl.concat_list(
+        pl.when(pl.col(f"offer_{key}_evidence").is_not_null()).then(pl.lit(name))
+        for key, name in OFFER_NAMES.items()
+    ).list.drop_nulls()
+
+
+def ad_copy_expr() -> pl.Expr:
+    """An ad's full copy: body, link titles and descriptions joined by newlines."""
+    return pl.concat_str(
+        ["body", "title", "description"], separator="\n", ignore_nulls=True
+    ).fill_null("")
+
+
+def label_ads(ads: Frame) -> Frame:
+    """Label canonical ads: copy = body + titles + descriptions; CTA from the source's CTA
+    field first, then titles, then copy; hook from the body (titles when there is no body).
+    Page-total rows (spend reports) are not ads and are left out."""
+    prepared = ads.filter(pl.col("record_kind") == "ad").with_columns(
+        ad_copy_expr().alias("copy"),
+        pl.coalesce(pl.col("body"), pl.col("title")).alias("_hook_source"),
+    )
+    labelled = label_copy(
+        prepared, "copy", cta_cols=["cta_raw", "title", "copy"], hook_col="_hook_source"
+    )
+    return labelled.drop("_hook_source")
+
+
+def evidence_long(labelled: pl.DataFrame) -> pl.DataFrame:
+    """One row per (ad, label kind, label, evidence) — for tables and the explorer."""
+    parts = [
+        labelled.select(
+            "ad_id",
+            pl.lit("angle").alias("kind"),
+            pl.lit(name).alias("label"),
+            pl.col(f"angle_{key}_evidence").alias("evidence"),
+        )
+        for key, name in ANGLE_NAMES.items()
+    ]
+    parts += [
+        labelled.select(
+            "ad_id",
+            pl.lit("offer").alias("kind"),
+            pl.lit(name).alias("label"),
+            pl.col(f"offer_{key}_evidence").alias("evidence"),
+        )
+        for key, name in OFFER_NAMES.items()
+    ]
+    parts.append(
+        labelled.select(
+            "ad_id",
+            pl.lit("cta").alias("kind"),
+            pl.col("cta").alias("label"),
+            pl.col("cta_evidence").alias("evidence"),
+        )
+    )
+    return pl.concat(parts).filter(pl.col("evidence").is_not_null()).sort("ad_id", "kind")

@@ -1,0 +1,173 @@
+"""Creative attributes -> the model matrix, with names in the attributes' own words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from creative_workbench.errors import ConfigError, DataError
+from creative_workbench.placements import get_placement
+
+MISSING = "(none)"
+DELIVERY_COLUMNS = ("age_days", "weekday")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+TARGETS = {"ctr": ("clicks", "impressions"), "cvr": ("conversions", "clicks")}
+COUNT_COLUMNS = ("impressions", "clicks", "conversions")
+LABELS = {
+    "ad_format": "format", "aspect": "aspect ratio", "duration_s": "duration (s)",
+    "placement": "placement", "angle": "angle", "cta": "CTA", "offer": "offer",
+    "hook_words": "hook length (words)", "palette_adherence": "palette adherence",
+    "brand_early": "brand early (logo timing)", "audience": "audience",
+    "aspect_native": "aspect native to the placement", "age_days": "days since launch",
+    "weekday": "day of week",
+    "has_question": "hook asks a question", "has_numbers": "hook has numbers",
+    "age": "age band", "gender": "gender", "interest": "interest", "campaign": "campaign",
+}
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """Which attribute columns feed the model and how (categorical or numeric)."""
+
+    categorical: tuple[str, ...]
+    numeric: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.categorical + self.numeric
+
+    @property
+    def static(self) -> FeatureSpec:
+        """The spec without delivery-context columns (days since launch, weekday)."""
+        return FeatureSpec(tuple(c for c in self.categorical if c not in DELIVERY_COLUMNS),
+                           tuple(c for c in self.numeric if c not in DELIVERY_COLUMNS))
+
+    def to_dict(self) -> dict[str, list[str]]:
+        return {"categorical": list(self.categorical), "numeric": list(self.numeric)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FeatureSpec:
+        return cls(tuple(data["categorical"]), tuple(data.get("numeric", ())))
+
+
+CREATIVE_FEATURES = FeatureSpec(
+    categorical=("ad_format", "aspect", "placement", "angle", "cta", "offer", "audience",
+                 "brand_early", "weekday"),
+    numeric=("duration_s", "hook_words", "palette_adherence", "aspect_native", "has_question",
+             "has_numbers", "age_days"),
+)
+KAG_FEATURES = FeatureSpec(categorical=("campaign", "age", "gender", "interest"))
+
+
+def label(attribute: str) -> str:
+    """An attribute's name as producers say it."""
+    return LABELS.get(attribute, attribute.replace("_", " "))
+
+
+def add_creative_features(creatives: pl.DataFrame, brand_early_s: float = 3.0) -> pl.DataFrame:
+    """Add brand_early (logo by BRAND_EARLY_S s / later / no logo) and aspect_native (1 when
+    the aspect is one the placement's spec lists, from placements.toml; null if unknown)."""
+    native = []
+    for placement_id in creatives.get_column("placement").unique().drop_nulls().to_list():
+        try:
+            native += [f"{placement_id}|{a}" for a in get_placement(placement_id).aspect_ratios]
+        except ConfigError:
+            continue
+    known = [k.split("|")[0] for k in native]
+    pair = pl.concat_str([pl.col("placement"), pl.col("aspect")], separator="|")
+    logo = pl.col("logo_time_s")
+    return creatives.with_columns(
+        pl.when(logo.is_null()).then(pl.lit("no logo"))
+        .when(logo <= brand_early_s).then(pl.lit(f"logo by {brand_early_s:g} s"))
+        .otherwise(pl.lit(f"logo after {brand_early_s:g} s")).alias("brand_early"),
+        pl.when(pl.col("placement").is_in(known)).then(pair.is_in(native).cast(pl.Float64))
+        .otherwise(None).alias("aspect_native"),
+    )
+
+
+def add_delivery_features(rows: pl.DataFrame) -> pl.DataFrame:
+    """Add age_days (days from launch_date to the period's middle) and weekday (one-day
+    periods only) to performance rows joined with their creatives."""
+    middle = pl.col("period_start") + (pl.col("period_end") - pl.col("period_start")) / 2
+    one_day = pl.col("period_start") == pl.col("period_end")
+    return rows.with_columns(
+        (middle - pl.col("launch_date")).dt.total_days().clip(0).cast(pl.Float64)
+        .alias("age_days"),
+        pl.when(one_day).then(pl.col("period_start").dt.weekday()
+                              .replace_strict(dict(enumerate(WEEKDAYS, 1)), return_dtype=pl.Utf8))
+        .otherwise(None).alias("weekday"),
+    )
+
+
+def check_columns(frame: pl.DataFrame, columns: tuple[str, ...], what: str) -> None:
+    """Raise DataError naming the columns FRAME lacks."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(f"{what}: missing column(s) {missing}")
+
+
+def aggregate_counts(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Sum impressions, clicks, conversions per KEYS (lossless for rate models whose
+    inputs are constant within a key)."""
+    present = [c for c in COUNT_COLUMNS if c in frame.columns]
+    return frame.group_by(keys, maintain_order=True).agg(pl.col(present).sum())
+
+
+@dataclass
+class FeatureEncoder:
+    """Categories learnt at fit time; unseen values become missing (NaN) at predict."""
+
+    spec: FeatureSpec
+    categories: dict[str, list[str]] = field(default_factory=dict)
+
+    def fit(self, frame: pl.DataFrame) -> FeatureEncoder:
+        check_columns(frame, self.spec.columns, "feature table")
+        self.categories = {
+            column: sorted(frame.get_column(column).cast(pl.Utf8).fill_null(MISSING).unique()
+                           .to_list())
+            for column in self.spec.categorical
+        }
+        return self
+
+    @property
+    def feature_types(self) -> list[str]:
+        return ["c"] * len(self.spec.categorical) + ["q"] * len(self.spec.numeric)
+
+    @property
+    def feature_names(self) -> list[str]:
+        return list(self.spec.columns)
+
+    def transform(self, frame: pl.DataFrame) -> np.ndarray:
+        """The float32 model matrix: category codes then numeric values."""
+        check_columns(frame, self.spec.columns, "feature table")
+        codes = [
+            pl.col(column).cast(pl.Utf8).fill_null(MISSING)
+            .replace_strict(values, list(range(len(values))), default=None,
+                            return_dtype=pl.Float32).alias(column)
+            for column, values in self.categories.items()
+        ]
+        numbers = [pl.col(c).cast(pl.Float32, strict=False).alias(c) for c in self.spec.numeric]
+        matrix = frame.select(*codes, *numbers).to_numpy()
+        return np.ascontiguousarray(matrix, dtype=np.float32)
+
+    def decode(self, column: str, values: np.ndarray) -> list[str]:
+        """Readable values of one matrix column (category names or numbers)."""
+        if column in self.categories:
+            names = self.categories[column]
+            return [names[int(v)] if np.isfinite(v) else "(new)" for v in values]
+        return [f"{v:.3g}" if np.isfinite(v) else MISSING for v in values]
+
+    def subset(self, spec: FeatureSpec) -> FeatureEncoder:
+        """An encoder for fewer columns with the same categories."""
+        return FeatureEncoder(spec, {c: self.categories[c] for c in spec.categorical})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"spec": self.spec.to_dict(), "categories": self.categories}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FeatureEncoder:
+        return cls(FeatureSpec.from_dict(data["spec"]),
+                   {k: list(v) for k, v in data["categories"].items()})
