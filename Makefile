@@ -51,7 +51,8 @@ test: $(STAMP) $(SYSTEM_STAMP) ## Run the whole test suite
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the package importable
-	cd notebooks && ../$(BIN)/jupyter lab --ServerApp.root_dir=.. --ServerApp.default_url=/lab/tree/notebooks
+	$(BIN)/jupyter lab --no-browser --ServerApp.root_dir=. --ServerApp.default_url=/lab/tree/notebooks \
+	  $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 bench: $(STAMP) ## Run the benchmarks and print their figures
 	@if [ "$$(id -u)" = 0 ]; then for p in $(BENCH_SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || \
