@@ -32,7 +32,9 @@ def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     from creative_workbench.demo import build_demo
 
-    shared_root = tmp_path_factory.getbasetemp().parent
+    base = tmp_path_factory.getbasetemp()
+    # Under pytest-xdist each worker's basetemp sits inside this run's folder: share that one.
+    shared_root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     root = shared_root / "demo-workspace"
     with FileLock(str(shared_root / "demo-workspace.lock")):
         if not (root / "data" / "projects" / "demo" / "project.toml").is_file():

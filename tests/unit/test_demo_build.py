@@ -27,19 +27,55 @@ from creative_workbench.errors import ProjectNotFoundError
 from creative_workbench.schemas import CreativesSchema, validate
 
 CHECK_IDS = {
-    "decode", "format.aspect", "format.resolution", "format.duration", "format.container",
-    "format.codec", "format.file_size", "format.frame_rate", "audio.present", "audio.signal",
-    "audio.loudness", "audio.true_peak", "audio.clipping", "audio.silence_gaps",
-    "audio.speech", "brand.palette", "brand.logo", "brand.early", "safe_zone.text",
-    "safe_zone.logo", "end_card.cta", "end_card.hold", "end_card.leftover",
+    "decode",
+    "format.aspect",
+    "format.resolution",
+    "format.duration",
+    "format.container",
+    "format.codec",
+    "format.file_size",
+    "format.frame_rate",
+    "audio.present",
+    "audio.signal",
+    "audio.loudness",
+    "audio.true_peak",
+    "audio.clipping",
+    "audio.silence_gaps",
+    "audio.speech",
+    "brand.palette",
+    "brand.logo",
+    "brand.early",
+    "safe_zone.text",
+    "safe_zone.logo",
+    "end_card.cta",
+    "end_card.hold",
+    "end_card.leftover",
 }
 API_FIELDS = {
-    "id", "page_id", "page_name", "ad_creation_time", "ad_delivery_start_time",
-    "ad_delivery_stop_time", "ad_creative_bodies", "ad_creative_link_titles",
-    "ad_creative_link_descriptions", "ad_creative_link_captions", "ad_snapshot_url",
-    "languages", "publisher_platforms", "eu_total_reach", "target_ages", "target_gender",
-    "target_locations", "age_country_gender_reach_breakdown", "spend", "impressions",
-    "currency", "bylines", "demographic_distribution", "delivery_by_region",
+    "id",
+    "page_id",
+    "page_name",
+    "ad_creation_time",
+    "ad_delivery_start_time",
+    "ad_delivery_stop_time",
+    "ad_creative_bodies",
+    "ad_creative_link_titles",
+    "ad_creative_link_descriptions",
+    "ad_creative_link_captions",
+    "ad_snapshot_url",
+    "languages",
+    "publisher_platforms",
+    "eu_total_reach",
+    "target_ages",
+    "target_gender",
+    "target_locations",
+    "age_country_gender_reach_breakdown",
+    "spend",
+    "impressions",
+    "currency",
+    "bylines",
+    "demographic_distribution",
+    "delivery_by_region",
     "estimated_audience_size",
 }
 CLIP_LEVEL = 10 ** (-0.01 / 20)
@@ -57,8 +93,11 @@ def manifest(project_dir: Path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def ads(project_dir: Path) -> list[dict]:
-    return [ad for page in sorted((project_dir / "raw" / "ads").glob("*.json"))
-            for ad in json.loads(page.read_text("utf-8"))["data"]]
+    return [
+        ad
+        for page in sorted((project_dir / "raw" / "ads").glob("*.json"))
+        for ad in json.loads(page.read_text("utf-8"))["data"]
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -68,13 +107,21 @@ def decoded(project_dir: Path, manifest: list[dict]) -> dict[str, dict]:
     for entry in manifest:
         with av.open(str(project_dir / "deliverables" / entry["file"])) as container:
             video, sound = container.streams.video[0], container.streams.audio[0]
-            facts = {"vcodec": video.codec_context.name, "acodec": sound.codec_context.name,
-                     "size": (video.width, video.height), "rate": sound.sample_rate}
+            facts = {
+                "vcodec": video.codec_context.name,
+                "acodec": sound.codec_context.name,
+                "size": (video.width, video.height),
+                "rate": sound.sample_rate,
+            }
             frames = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
         with av.open(str(project_dir / "deliverables" / entry["file"])) as container:
             samples = np.concatenate([f.to_ndarray() for f in container.decode(audio=0)], 1)
-        out[entry["file"]] = facts | {"frames": len(frames), "end": frames[-25],
-                                      "early": frames[25], "audio": samples}
+        out[entry["file"]] = facts | {
+            "frames": len(frames),
+            "end": frames[-25],
+            "early": frames[25],
+            "audio": samples,
+        }
     return out
 
 
@@ -114,11 +161,18 @@ def test_ads_are_meta_api_pages(project_dir, ads):
     assert "next" not in loaded[-1]["paging"]
     assert len(ads) >= 2000
     assert len({ad["id"] for ad in ads}) == len(ads)
-    assert {ad["page_name"] for ad in ads} == {"Stridewell", "Apex Pace", "Kinetic Lab",
-                                               "Trailborn", "Velo Athletics"}
+    assert {ad["page_name"] for ad in ads} == {
+        "Stridewell",
+        "Apex Pace",
+        "Kinetic Lab",
+        "Trailborn",
+        "Velo Athletics",
+    }
     for ad in ads:
         assert set(ad) <= API_FIELDS, set(ad) - API_FIELDS
-        assert ad["ad_creative_bodies"] and all(isinstance(b, str) for b in ad["ad_creative_bodies"])
+        assert ad["ad_creative_bodies"] and all(
+            isinstance(b, str) for b in ad["ad_creative_bodies"]
+        )
         if "ad_delivery_stop_time" in ad:
             assert ad["ad_delivery_stop_time"] >= ad["ad_delivery_start_time"]
         assert ad["ad_creation_time"] <= ad["ad_delivery_start_time"]
@@ -130,11 +184,18 @@ def test_ads_carry_eu_issue_fields_and_varied_copy(ads):
     issue = [ad for ad in ads if "spend" in ad]
     assert issue and {ad["page_name"] for ad in issue} == {"Trailborn"}
     for ad in issue:
-        assert {"currency", "bylines", "impressions", "demographic_distribution",
-                "delivery_by_region", "estimated_audience_size"} <= set(ad)
+        assert {
+            "currency",
+            "bylines",
+            "impressions",
+            "demographic_distribution",
+            "delivery_by_region",
+            "estimated_audience_size",
+        } <= set(ad)
         assert "lower_bound" in ad["spend"]
     assert any("upper_bound" not in ad["impressions"] for ad in issue) or all(
-        int(ad["impressions"]["upper_bound"]) < 1_000_000 for ad in issue)
+        int(ad["impressions"]["upper_bound"]) < 1_000_000 for ad in issue
+    )
     bodies = [b for ad in ads for b in ad["ad_creative_bodies"]]
     assert any("<b>" in b for b in bodies) and any("&" in b for b in bodies)
     assert any(ord(ch) > 0x1F000 for b in bodies for ch in b)
@@ -149,7 +210,8 @@ def test_planted_white_space(project_dir):
     assert (commercial.get_column("angle") == "values_sustainability").mean() < 0.02
     assert (truth.get_column("cta") == "Book now").mean() < 0.01
     per_brand = commercial.group_by("page_name").agg(
-        pl.col("angle").mode().first().alias("top_angle"))
+        pl.col("angle").mode().first().alias("top_angle")
+    )
     assert per_brand.get_column("top_angle").n_unique() == 5
 
 
@@ -174,8 +236,9 @@ def test_creatives_validate(project_dir):
 def test_performance_exports_have_real_headers_and_add_up(project_dir):
     files = sorted((project_dir / "raw" / "performance").glob("meta_ads_manager_*.csv"))
     assert 12 <= len(files) <= 13
-    creative_ids = set(pl.read_csv(project_dir / "raw" / "creatives" / "creatives.csv")
-                       .get_column("creative_id"))
+    creative_ids = set(
+        pl.read_csv(project_dir / "raw" / "creatives" / "creatives.csv").get_column("creative_id")
+    )
     parts = []
     for path in files:
         frame = pl.read_csv(path, infer_schema_length=None)
@@ -191,13 +254,15 @@ def test_performance_exports_have_real_headers_and_add_up(project_dir):
     assert (clicks <= impressions).all() and (rows.get_column("Reach") <= impressions).all()
     assert (rows.get_column("Results") <= clicks).all()
     ctr = (clicks / impressions * 100).round(6)
-    assert np.allclose(ctr.to_numpy(), rows.get_column("CTR (link click-through rate)").to_numpy(),
-                       atol=1e-6)
+    assert np.allclose(
+        ctr.to_numpy(), rows.get_column("CTR (link click-through rate)").to_numpy(), atol=1e-6
+    )
     paid = rows.filter(pl.col("Results") > 0)
     expected_cpr = (paid.get_column("Amount spent (USD)") / paid.get_column("Results")).round(2)
     assert np.allclose(expected_cpr.to_numpy(), paid.get_column("Cost per result").to_numpy())
     assert rows.filter(pl.col("Results") == 0).get_column("Cost per result").null_count() == (
-        rows.filter(pl.col("Results") == 0).height)
+        rows.filter(pl.col("Results") == 0).height
+    )
     dates = rows.get_column("Reporting starts").str.to_date()
     today = reference_date(7)
     assert dates.max() <= today and dates.min() >= today - timedelta(days=366)
@@ -209,11 +274,15 @@ def test_performance_follows_the_truth(project_dir):
     from creative_workbench.demo import truth
     from creative_workbench.demo.creatives import plan_creatives
 
-    creatives = plan_creatives(7).with_columns(true_ctr=pl.Series(truth.true_ctr(plan_creatives(7))))
-    rows = pl.concat([pl.read_csv(p) for p in
-                      sorted((project_dir / "raw" / "performance").glob("*.csv"))])
+    creatives = plan_creatives(7).with_columns(
+        true_ctr=pl.Series(truth.true_ctr(plan_creatives(7)))
+    )
+    rows = pl.concat(
+        [pl.read_csv(p) for p in sorted((project_dir / "raw" / "performance").glob("*.csv"))]
+    )
     observed = rows.group_by("Ad name").agg(
-        (pl.col("Link clicks").sum() / pl.col("Impressions").sum()).alias("ctr"))
+        (pl.col("Link clicks").sum() / pl.col("Impressions").sum()).alias("ctr")
+    )
     joined = observed.join(creatives, left_on="Ad name", right_on="creative_id")
     assert np.corrcoef(joined.get_column("ctr"), joined.get_column("true_ctr"))[0, 1] > 0.6
 
@@ -263,13 +332,16 @@ def test_end_card_cta_is_readable_by_ocr(manifest, decoded):
     for entry in manifest:
         text = _ocr_texts(decoded[entry["file"]]["end"], ocr).lower().replace(" ", "")
         wanted = entry["shown_cta"].lower().replace(" ", "")
-        best = max(difflib.SequenceMatcher(None, wanted, text[i : i + len(wanted)]).ratio()
-                   for i in range(max(1, len(text) - len(wanted) + 1)))
+        best = max(
+            difflib.SequenceMatcher(None, wanted, text[i : i + len(wanted)]).ratio()
+            for i in range(max(1, len(text) - len(wanted) + 1))
+        )
         assert best >= 0.85, (entry["file"], text)
     leftover = next(e for e in manifest if e["defect"] == "leftover_cta")
     assert leftover["shown_cta"] != leftover["cta"]
-    assert leftover["shown_cta"] in {e["cta"] for e in manifest
-                                     if e["concept"] == leftover["concept"]}
+    assert leftover["shown_cta"] in {
+        e["cta"] for e in manifest if e["concept"] == leftover["concept"]
+    }
 
 
 def _logo_score(frame: np.ndarray, logo_path: Path, width: int) -> float:
@@ -305,8 +377,11 @@ def test_manifest_lists_each_defect_with_checks(project_dir, manifest):
         assert set(entry["expect"]) <= CHECK_IDS
         assert set(entry["expect"].values()) <= {"fail", "warn"}
         assert bool(entry["expect"]) == bool(entry["defect"])
-    assert (project_dir / "demo_truth" / "performance_truth.md").read_text("utf-8").startswith(
-        "# Demo performance truth")
+    assert (
+        (project_dir / "demo_truth" / "performance_truth.md")
+        .read_text("utf-8")
+        .startswith("# Demo performance truth")
+    )
 
 
 def test_cli_rebuild_is_identical_and_replaces_old_demo(tmp_path, project_dir):
@@ -322,10 +397,15 @@ def test_cli_rebuild_is_identical_and_replaces_old_demo(tmp_path, project_dir):
     assert str(rebuilt) in result.output.replace("\n", "")
     assert not stale.exists()
     assert [p.name for p in (tmp_path / "data" / "projects").iterdir()] == ["demo"]
-    for relative in ("project.toml", "raw/ads/meta_ads_page_001.json",
-                     "raw/creatives/creatives.csv", "raw/performance/meta_ads_manager_2026-01.csv",
-                     "deliverables/trail-ready_tiktok_in_feed_v1.mp4",
-                     "deliverables/night-miles_meta_reels_v1.mp4", "demo_truth/deliverables.json"):
+    for relative in (
+        "project.toml",
+        "raw/ads/meta_ads_page_001.json",
+        "raw/creatives/creatives.csv",
+        "raw/performance/meta_ads_manager_2026-01.csv",
+        "deliverables/trail-ready_tiktok_in_feed_v1.mp4",
+        "deliverables/night-miles_meta_reels_v1.mp4",
+        "demo_truth/deliverables.json",
+    ):
         assert sha256(rebuilt / relative) == sha256(project_dir / relative), relative
 
 
@@ -333,8 +413,9 @@ def test_other_seed_gives_other_ads():
     first = market.build_records(7, market.plan_ads(7))
     other = market.build_records(8, market.plan_ads(8))
     assert {a["id"] for a in first}.isdisjoint({a["id"] for a in other})
-    assert [a["ad_creative_bodies"] for a in first[:50]] != [a["ad_creative_bodies"]
-                                                             for a in other[:50]]
+    assert [a["ad_creative_bodies"] for a in first[:50]] != [
+        a["ad_creative_bodies"] for a in other[:50]
+    ]
 
 
 def test_unsafe_name_is_refused_before_writing(tmp_path):

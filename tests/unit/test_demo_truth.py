@@ -26,13 +26,16 @@ BASE = {
 
 def frame_varying(column: str, values: list) -> pl.DataFrame:
     rows = [BASE | {column: value} for value in values]
-    return pl.DataFrame(rows, schema_overrides={"duration_s": pl.Float64,
-                                                "logo_time_s": pl.Float64})
+    return pl.DataFrame(
+        rows, schema_overrides={"duration_s": pl.Float64, "logo_time_s": pl.Float64}
+    )
 
 
 def test_reference_creative_matches_intercept():
     ctr = truth.true_ctr(frame_varying("ad_format", ["video"]))
-    expected = 1 / (1 + np.exp(-(truth.CTR_INTERCEPT + truth.CTR_EFFECTS["placement"]["meta_reels"])))
+    expected = 1 / (
+        1 + np.exp(-(truth.CTR_INTERCEPT + truth.CTR_EFFECTS["placement"]["meta_reels"]))
+    )
     assert ctr[0] == pytest.approx(expected)
 
 
@@ -40,8 +43,7 @@ def test_reference_creative_matches_intercept():
     ("column", "values"),
     [
         ("palette_adherence", [0.0, 0.25, 0.5, 0.75, 1.0]),
-        ("audience", ["broad", "interest_runners", "lookalike_purchasers",
-                      "retargeting_visitors"]),
+        ("audience", ["broad", "interest_runners", "lookalike_purchasers", "retargeting_visitors"]),
         ("logo_time_s", [None, 8.0, 2.0]),
     ],
 )
@@ -54,8 +56,14 @@ def test_ctr_increases_in_documented_direction(column, values):
     ("column", "values"),
     [
         ("duration_s", [10.0, 15.0, 20.0, 30.0]),
-        ("hook", ["Own the night.", "Own the night and every single mile",
-                  "Own the night and every single mile you run this long winter"]),
+        (
+            "hook",
+            [
+                "Own the night.",
+                "Own the night and every single mile",
+                "Own the night and every single mile you run this long winter",
+            ],
+        ),
     ],
 )
 def test_ctr_decreases_in_documented_direction(column, values):
@@ -94,19 +102,22 @@ def test_unknown_levels_count_as_reference():
 def test_rates_plausible_over_random_attribute_combinations():
     rng = np.random.default_rng(0)
     n = 20_000
-    frame = pl.DataFrame({
-        "ad_format": rng.choice(["video", "image", "carousel"], n),
-        "aspect": rng.choice(["9:16", "4:5", "1:1", "16:9"], n),
-        "duration_s": rng.uniform(3, 90, n),
-        "placement": rng.choice(list(truth.NATIVE_ASPECTS), n),
-        "angle": rng.choice(copy.ANGLES, n),
-        "cta": rng.choice(copy.CTAS, n),
-        "offer": rng.choice(copy.OFFERS, n),
-        "hook": [" ".join(["word"] * k) for k in rng.integers(1, 25, n)],
-        "palette_adherence": rng.uniform(0, 1, n),
-        "logo_time_s": np.where(rng.random(n) < 0.2, np.nan, rng.uniform(0, 15, n)),
-        "audience": rng.choice(AUDIENCES, n),
-    }, nan_to_null=True)
+    frame = pl.DataFrame(
+        {
+            "ad_format": rng.choice(["video", "image", "carousel"], n),
+            "aspect": rng.choice(["9:16", "4:5", "1:1", "16:9"], n),
+            "duration_s": rng.uniform(3, 90, n),
+            "placement": rng.choice(list(truth.NATIVE_ASPECTS), n),
+            "angle": rng.choice(copy.ANGLES, n),
+            "cta": rng.choice(copy.CTAS, n),
+            "offer": rng.choice(copy.OFFERS, n),
+            "hook": [" ".join(["word"] * k) for k in rng.integers(1, 25, n)],
+            "palette_adherence": rng.uniform(0, 1, n),
+            "logo_time_s": np.where(rng.random(n) < 0.2, np.nan, rng.uniform(0, 15, n)),
+            "audience": rng.choice(AUDIENCES, n),
+        },
+        nan_to_null=True,
+    )
     ctr, cvr = truth.true_ctr(frame), truth.true_cvr(frame)
     assert ctr.min() >= 0.002 and ctr.max() <= 0.05
     assert cvr.min() >= 0.005 and cvr.max() <= 0.15
@@ -115,7 +126,7 @@ def test_rates_plausible_over_random_attribute_combinations():
 def test_demo_creatives_rates_in_range():
     creatives = plan_creatives(7)
     ctr = truth.true_ctr(creatives)
-    assert 0.002 <= ctr.min() and ctr.max() <= 0.05
+    assert ctr.min() >= 0.002 and ctr.max() <= 0.05
     assert 0.008 < ctr.mean() < 0.03
 
 

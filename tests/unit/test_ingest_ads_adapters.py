@@ -65,7 +65,9 @@ def test_meta_page_with_eu_fields_open_top_bucket_and_carousel(tmp_path: Path) -
                 "target_ages": ["18", "65+"],
                 "target_gender": "All",
                 "target_locations": [{"name": "Germany", "excluded": False}],
-                "age_country_gender_reach_breakdown": [{"country": "DE", "age_gender_breakdowns": []}],
+                "age_country_gender_reach_breakdown": [
+                    {"country": "DE", "age_gender_breakdowns": []}
+                ],
                 "spend": {"lower_bound": "100000"},
             }
         ],
@@ -77,7 +79,11 @@ def test_meta_page_with_eu_fields_open_top_bucket_and_carousel(tmp_path: Path) -
     assert row["stop_time"] is None
     assert row["card_count"] == 2 and row["ad_format"] == "carousel"
     assert row["body"] == "Card one copy\n\nCard two copy" and row["title"] == "Shop now"
-    assert (row["reach_lower"], row["reach_upper"], row["reach_is_estimate"]) == (12500, 12500, True)
+    assert (row["reach_lower"], row["reach_upper"], row["reach_is_estimate"]) == (
+        12500,
+        12500,
+        True,
+    )
     assert (row["spend_lower"], row["spend_upper"]) == (100000.0, None)
     assert row["target_ages"] == "18-65+" and row["target_locations"] == ["Germany"]
     assert row["platforms"] == ["FACEBOOK", "INSTAGRAM"]
@@ -85,13 +91,25 @@ def test_meta_page_with_eu_fields_open_top_bucket_and_carousel(tmp_path: Path) -
 
 def test_meta_bad_records_are_counted_not_dropped_silently(tmp_path: Path) -> None:
     lines = [
-        json.dumps({"id": "1", "page_name": "A", "ad_delivery_start_time": "2024-01-01",
-                    "ad_creative_bodies": "a bare string"}),
+        json.dumps(
+            {
+                "id": "1",
+                "page_name": "A",
+                "ad_delivery_start_time": "2024-01-01",
+                "ad_creative_bodies": "a bare string",
+            }
+        ),
         "{not json",
         json.dumps({"id": "2", "ad_delivery_start_time": "2024-01-01"}),
         json.dumps({"id": "3", "page_name": "A", "ad_delivery_start_time": "yesterday"}),
-        json.dumps({"id": "4", "page_name": "A", "ad_delivery_start_time": "2024-01-01",
-                    "spend": {"lower_bound": "lots"}}),
+        json.dumps(
+            {
+                "id": "4",
+                "page_name": "A",
+                "ad_delivery_start_time": "2024-01-01",
+                "spend": {"lower_bound": "lots"},
+            }
+        ),
     ]
     path = tmp_path / "ads.jsonl"
     path.write_text("\n".join(lines), "utf-8")
@@ -99,8 +117,13 @@ def test_meta_bad_records_are_counted_not_dropped_silently(tmp_path: Path) -> No
     frame = read_meta_api(path, log)
     assert sorted(frame["raw_id"].to_list()) == ["1", "4"]
     assert frame.filter(pl.col("raw_id") == "1")["body"].item() == "a bare string"
-    assert sorted(_kinds(log)) == ["malformed_json", "missing_field", "wrong_type", "wrong_type",
-                                   "wrong_type"]
+    assert sorted(_kinds(log)) == [
+        "malformed_json",
+        "missing_field",
+        "wrong_type",
+        "wrong_type",
+        "wrong_type",
+    ]
     assert any("line 2" in w.record for w in log.warnings)
     assert any("page_name" in w.message for w in log.warnings)
 
@@ -113,8 +136,12 @@ def test_malformed_json_page_names_file_and_position(tmp_path: Path) -> None:
 
 
 def test_non_utf8_bytes_are_replaced_and_counted(tmp_path: Path) -> None:
-    record = {"id": "7", "page_name": "Café", "ad_delivery_start_time": "2024-01-01",
-              "ad_creative_bodies": ["Caf\u00e9 run"]}
+    record = {
+        "id": "7",
+        "page_name": "Café",
+        "ad_delivery_start_time": "2024-01-01",
+        "ad_creative_bodies": ["Caf\u00e9 run"],
+    }
     path = tmp_path / "latin1.json"
     path.write_bytes(json.dumps({"data": [record]}, ensure_ascii=False).encode("latin-1"))
     log = QualityLog()
@@ -127,17 +154,33 @@ def test_tiktok_query_response(tmp_path: Path) -> None:
     response = {
         "data": {
             "ads": [
-                {"ad": {"id": 1923845247192304, "first_shown_date": 20240105,
-                        "last_shown_date": 20240120, "status": "active",
-                        "videos": [{"url": "https://x/v.mp4"}], "image_urls": [],
-                        "reach": {"unique_users_seen": "30K",
-                                  "unique_users_seen_by_country": {"GB": "18K"}},
-                        "title": "Run lighter", "call_to_action": "SHOP_NOW",
-                        "advertising_objective": "CONVERSIONS"},
-                 "advertiser": {"business_id": 55, "business_name": "Velo Athletics"}},
-                {"ad": {"id": 2, "first_shown_date": 20240101, "reach": {
-                    "unique_users_seen": "10K-100K"}, "image_urls": ["https://x/i.jpg"]},
-                 "advertiser": {"business_name": "Velo Athletics"}},
+                {
+                    "ad": {
+                        "id": 1923845247192304,
+                        "first_shown_date": 20240105,
+                        "last_shown_date": 20240120,
+                        "status": "active",
+                        "videos": [{"url": "https://x/v.mp4"}],
+                        "image_urls": [],
+                        "reach": {
+                            "unique_users_seen": "30K",
+                            "unique_users_seen_by_country": {"GB": "18K"},
+                        },
+                        "title": "Run lighter",
+                        "call_to_action": "SHOP_NOW",
+                        "advertising_objective": "CONVERSIONS",
+                    },
+                    "advertiser": {"business_id": 55, "business_name": "Velo Athletics"},
+                },
+                {
+                    "ad": {
+                        "id": 2,
+                        "first_shown_date": 20240101,
+                        "reach": {"unique_users_seen": "10K-100K"},
+                        "image_urls": ["https://x/i.jpg"],
+                    },
+                    "advertiser": {"business_name": "Velo Athletics"},
+                },
                 {"ad": {"id": 3}, "advertiser": {"business_name": "Velo Athletics"}},
             ],
             "has_more": False,
@@ -153,21 +196,43 @@ def test_tiktok_query_response(tmp_path: Path) -> None:
     assert first["ad_format"] == "video" and first["cta_raw"] == "SHOP_NOW"
     assert first["objective"] == "CONVERSIONS" and first["title"] == "Run lighter"
     assert (first["reach_lower"], first["reach_upper"], first["reach_is_estimate"]) == (
-        30000, 30000, True)
+        30000,
+        30000,
+        True,
+    )
     assert (second["reach_lower"], second["reach_upper"], second["reach_is_estimate"]) == (
-        10000, 100000, False)
+        10000,
+        100000,
+        False,
+    )
     assert second["ad_format"] == "image"
     assert _kinds(log) == ["missing_field"]
 
 
 def test_google_transparency_rows_sum_regions(tmp_path: Path) -> None:
     rows = [
-        {"advertiser_id": "AR1", "creative_id": "CR1", "ad_format_type": "VIDEO",
-         "advertiser_disclosed_name": "Apex Pace", "region_stats": [
-             {"region_code": "US", "first_shown": "2024-02-01", "last_shown": "2024-03-01",
-              "times_shown_lower_bound": 1000, "times_shown_upper_bound": 2000},
-             {"region_code": "DE", "first_shown": "2024-01-15", "last_shown": "2024-02-20",
-              "times_shown_lower_bound": 10, "times_shown_upper_bound": None}]},
+        {
+            "advertiser_id": "AR1",
+            "creative_id": "CR1",
+            "ad_format_type": "VIDEO",
+            "advertiser_disclosed_name": "Apex Pace",
+            "region_stats": [
+                {
+                    "region_code": "US",
+                    "first_shown": "2024-02-01",
+                    "last_shown": "2024-03-01",
+                    "times_shown_lower_bound": 1000,
+                    "times_shown_upper_bound": 2000,
+                },
+                {
+                    "region_code": "DE",
+                    "first_shown": "2024-01-15",
+                    "last_shown": "2024-02-20",
+                    "times_shown_lower_bound": 10,
+                    "times_shown_upper_bound": None,
+                },
+            ],
+        },
         {"advertiser_id": "AR1", "creative_id": "CR2", "advertiser_disclosed_name": "Apex Pace"},
     ]
     path = tmp_path / "creative_stats.jsonl"
@@ -187,7 +252,9 @@ def test_meta_report_csv(tmp_path: Path) -> None:
         '"Page ID","Page name","Disclaimer","Amount spent (USD)","Number of ads in Library"\n'
         '"104862275519038","Stridewell","Stridewell Inc","12,500","84"\n'
         '"2","Tiny Shop","Tiny","≤100","3"\n'
-        '"3","","x","100","1"\n', "utf-8")
+        '"3","","x","100","1"\n',
+        "utf-8",
+    )
     log = QualityLog()
     frame = read_meta_report(path, log).sort("brand")
     assert frame["brand"].to_list() == ["Stridewell", "Tiny Shop"]
@@ -202,15 +269,26 @@ def test_meta_report_csv(tmp_path: Path) -> None:
 
 def test_mapping_renames_and_counts_bad_values(tmp_path: Path) -> None:
     path = tmp_path / "pins.csv"
-    path.write_text("Pin ID,Advertiser,First seen,Text,Networks\n"
-                    "p1,Trailborn,05/01/2024,Recycled soles,\"pinterest, web\"\n"
-                    "p2,Trailborn,not a date,Hi,\n"
-                    "p3,,06/01/2024,Hi,\n", "utf-8")
-    mapping = ColumnMapping(kind="ads", glob="raw/ads/pins*.csv", source="pinterest",
-                            date_format="%d/%m/%Y",
-                            columns={"raw_id": "Pin ID", "brand": "Advertiser",
-                                     "start_time": "First seen", "body": "Text",
-                                     "platforms": "Networks"})
+    path.write_text(
+        "Pin ID,Advertiser,First seen,Text,Networks\n"
+        'p1,Trailborn,05/01/2024,Recycled soles,"pinterest, web"\n'
+        "p2,Trailborn,not a date,Hi,\n"
+        "p3,,06/01/2024,Hi,\n",
+        "utf-8",
+    )
+    mapping = ColumnMapping(
+        kind="ads",
+        glob="raw/ads/pins*.csv",
+        source="pinterest",
+        date_format="%d/%m/%Y",
+        columns={
+            "raw_id": "Pin ID",
+            "brand": "Advertiser",
+            "start_time": "First seen",
+            "body": "Text",
+            "platforms": "Networks",
+        },
+    )
     lazy = read_mapped(path, mapping)
     assert isinstance(lazy, pl.LazyFrame)
     assert lazy.collect_schema().names() == ["raw_id", "brand", "start_time", "body", "platforms"]
@@ -220,17 +298,26 @@ def test_mapping_renames_and_counts_bad_values(tmp_path: Path) -> None:
     assert frame["start_time"].item() == datetime(2024, 1, 5, tzinfo=UTC)
     assert frame["platforms"].item().to_list() == ["pinterest", "web"]
     assert sorted(_kinds(log)) == ["missing_field", "wrong_type"]
-    bad = ColumnMapping(kind="ads", glob="x", columns={"raw_id": "Missing", "brand": "Advertiser",
-                                                        "start_time": "First seen"})
+    bad = ColumnMapping(
+        kind="ads",
+        glob="x",
+        columns={"raw_id": "Missing", "brand": "Advertiser", "start_time": "First seen"},
+    )
     with pytest.raises(DataError, match="'Missing'"):
         read_mapped(path, bad)
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("≤100", (0.0, 100.0)), (">1M", (1e6, None)), ("30K", (3e4, 3e4)), (250, (250.0, 250.0)),
-     ({"lower_bound": "5", "upper_bound": "9"}, (5.0, 9.0)), ("10K-100K", (1e4, 1e5)),
-     ({"lower_bound": "1000000"}, (1e6, None))],
+    [
+        ("≤100", (0.0, 100.0)),
+        (">1M", (1e6, None)),
+        ("30K", (3e4, 3e4)),
+        (250, (250.0, 250.0)),
+        ({"lower_bound": "5", "upper_bound": "9"}, (5.0, 9.0)),
+        ("10K-100K", (1e4, 1e5)),
+        ({"lower_bound": "1000000"}, (1e6, None)),
+    ],
 )
 def test_range_parsing(value: object, expected: tuple) -> None:
     assert parse_range(value) == expected

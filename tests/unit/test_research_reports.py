@@ -16,21 +16,52 @@ AS_OF = datetime(2024, 2, 1, tzinfo=UTC)
 
 def _labelled() -> pl.DataFrame:
     rows = [
-        {"ad_id": "meta_api:1", "brand": "Evil <script>alert(1)</script>",
-         "body": "<script>alert('x')</script> 30% off today only. Shop now.",
-         "platforms": ["FACEBOOK"], "start": 1, "stop": 20},
-        {"ad_id": "meta_api:2", "brand": "Stridewell", "body": "Made from recycled soles. "
-         "Learn more.", "platforms": ["INSTAGRAM"], "start": 5, "stop": None},
+        {
+            "ad_id": "meta_api:1",
+            "brand": "Evil <script>alert(1)</script>",
+            "body": "<script>alert('x')</script> 30% off today only. Shop now.",
+            "platforms": ["FACEBOOK"],
+            "start": 1,
+            "stop": 20,
+        },
+        {
+            "ad_id": "meta_api:2",
+            "brand": "Stridewell",
+            "body": "Made from recycled soles. Learn more.",
+            "platforms": ["INSTAGRAM"],
+            "start": 5,
+            "stop": None,
+        },
     ]
-    frame = pl.DataFrame([{
-        "ad_id": r["ad_id"], "brand": r["brand"], "record_kind": "ad", "body": r["body"],
-        "title": None, "description": None, "cta_raw": None, "platforms": r["platforms"],
-        "source": "meta_api", "reach_lower": None, "reach_upper": None,
-        "start_time": datetime(2024, 1, r["start"], tzinfo=UTC),
-        "stop_time": None if r["stop"] is None else datetime(2024, 1, r["stop"], tzinfo=UTC),
-    } for r in rows], schema_overrides={"title": pl.Utf8, "description": pl.Utf8,
-                                        "cta_raw": pl.Utf8,
-                                        "reach_lower": pl.Float64, "reach_upper": pl.Float64})
+    frame = pl.DataFrame(
+        [
+            {
+                "ad_id": r["ad_id"],
+                "brand": r["brand"],
+                "record_kind": "ad",
+                "body": r["body"],
+                "title": None,
+                "description": None,
+                "cta_raw": None,
+                "platforms": r["platforms"],
+                "source": "meta_api",
+                "reach_lower": None,
+                "reach_upper": None,
+                "start_time": datetime(2024, 1, r["start"], tzinfo=UTC),
+                "stop_time": None
+                if r["stop"] is None
+                else datetime(2024, 1, r["stop"], tzinfo=UTC),
+            }
+            for r in rows
+        ],
+        schema_overrides={
+            "title": pl.Utf8,
+            "description": pl.Utf8,
+            "cta_raw": pl.Utf8,
+            "reach_lower": pl.Float64,
+            "reach_upper": pl.Float64,
+        },
+    )
     return market.with_activity(label_ads(frame), AS_OF)
 
 
@@ -51,7 +82,8 @@ def test_search_filters() -> None:
     found = ads_explorer.search_ads(labelled, brands=["stridewell"])
     assert found["ad_id"].to_list() == ["meta_api:2"]
     assert ads_explorer.search_ads(labelled, angle="urgency/scarcity")["ad_id"].to_list() == [
-        "meta_api:1"]
+        "meta_api:1"
+    ]
     assert ads_explorer.search_ads(labelled, cta="Learn more").height == 1
     assert ads_explorer.search_ads(labelled, search="RECYCLED").height == 1
     assert ads_explorer.search_ads(labelled, search="alert('x')").height == 1  # literal, no regex
@@ -66,11 +98,19 @@ def test_figures_build() -> None:
         competitive.longevity_figure(labelled),
         competitive.cadence_figure(market.launch_cadence(labelled)),
         competitive.platform_mix_figure(market.platform_mix(labelled)),
-        competitive.palette_swatches_figure(pl.DataFrame({
-            "brand": ["A", "A"], "rank": [1, 2], "colour": ["#111111", "#c6ff00"],
-            "share": [0.8, 0.2], "images": [3, 3]})),
+        competitive.palette_swatches_figure(
+            pl.DataFrame(
+                {
+                    "brand": ["A", "A"],
+                    "rank": [1, 2],
+                    "colour": ["#111111", "#c6ff00"],
+                    "share": [0.8, 0.2],
+                    "images": [3, 3],
+                }
+            )
+        ),
     ]
-    assert all(isinstance(f, go.Figure) and f.data or f.layout.shapes for f in figures)
+    assert all(isinstance(f, go.Figure) and (f.data or f.layout.shapes) for f in figures)
     assert len(figures[-1].layout.shapes) == 2
 
 

@@ -13,9 +13,12 @@ from creative_workbench.errors import MediaError
 from creative_workbench.research import topics, visuals
 
 TEXTS = [
-    "Carbon plated racing shoes for race day speed", "Race day carbon plate, pure speed",
-    "Recycled materials, better for the planet", "Made from recycled plastic for the planet",
-    "Free shipping and free returns on every order", "Free returns, fast shipping, easy order",
+    "Carbon plated racing shoes for race day speed",
+    "Race day carbon plate, pure speed",
+    "Recycled materials, better for the planet",
+    "Made from recycled plastic for the planet",
+    "Free shipping and free returns on every order",
+    "Free returns, fast shipping, easy order",
 ] * 6
 
 
@@ -24,12 +27,16 @@ def test_topics_fit_on_sample_and_transform_matches_sklearn() -> None:
     model = topics.fit_topics(texts, 3, sample_size=30)
     assert model.sample_size == 30
     vectorizer = topics.TfidfVectorizer(
-        stop_words=sorted(topics.ENGLISH_STOP_WORDS), min_df=2, max_df=0.5,
-        token_pattern=topics.TOKEN_PATTERN, vocabulary=model.vocabulary)
+        stop_words=sorted(topics.ENGLISH_STOP_WORDS),
+        min_df=2,
+        max_df=0.5,
+        token_pattern=topics.TOKEN_PATTERN,
+        vocabulary=model.vocabulary,
+    )
     vectorizer.idf_ = model.idf
     expected = vectorizer.transform(TEXTS).toarray()
     assert np.allclose(topics.tfidf_matrix(texts, model).toarray(), expected)
-    assigned = topics.assign_topics(pl.DataFrame({"copy": TEXTS + [None]}), model)
+    assigned = topics.assign_topics(pl.DataFrame({"copy": [*TEXTS, None]}), model)
     assert assigned["topic"][-1] is None
     same = assigned.head(6)["topic"].to_list()
     assert same[0] == same[1] and same[2] == same[3] and same[4] == same[5]
@@ -39,8 +46,9 @@ def test_topics_fit_on_sample_and_transform_matches_sklearn() -> None:
 
 def test_brand_names_are_left_out_of_topics() -> None:
     brands = pl.Series(["Zoom", "Other", "Third"] * 12)
-    texts = pl.Series([f"{t} Zoomer" if b == "Zoom" else t for t, b in zip(TEXTS, brands,
-                                                                          strict=True)])
+    texts = pl.Series(
+        [f"{t} Zoomer" if b == "Zoom" else t for t, b in zip(TEXTS, brands, strict=True)]
+    )
     assert "zoomer" in topics.fit_topics(texts, 2).vocabulary
     model = topics.fit_topics(texts, 2, brands=brands)
     assert "zoomer" not in model.vocabulary and "recycled" in model.vocabulary
@@ -80,5 +88,5 @@ def test_media_features_cache_and_brand_palettes(tmp_path: Path) -> None:
     palettes = visuals.brand_palettes(features, ads)
     assert palettes["colour"][0] == "#d62828" and palettes["images"][0] == 1
     (media / "bad.png").write_bytes(b"not an image")
-    with pytest.raises(MediaError, match="bad.png"):
+    with pytest.raises(MediaError, match=r"bad\.png"):
         visuals.media_features(media, tmp_path / "cache")

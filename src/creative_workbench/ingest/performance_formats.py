@@ -130,7 +130,8 @@ def read_export(path: Path) -> RawExport:
 
 
 def _unknown_columns(path: Path, frame: pl.DataFrame, layout: _Layout) -> list[QualityWarning]:
-    unknown = [c for c in frame.columns if c != "_line" and c not in layout.known]
+    unknown = [c for c in frame.columns
+               if c != "_line" and c not in layout.known and not META_SPEND.match(c)]
     if not unknown:
         return []
     names = ", ".join(repr(c) for c in unknown[:6])

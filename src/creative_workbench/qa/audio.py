@@ -191,7 +191,13 @@ def audio_findings(measured: AudioMeasurements | None, placement: Placement | No
         "The audio track is digitally silent: the mix was not exported." if silent
         else "The audio track carries signal."))
     if silent:
-        return found
+        return found + [
+            Finding("audio.loudness", "fail", "no measurable loudness",
+                    f"{placement.loudness_target_lufs:.1f} LUFS" if placement else None, None,
+                    "Nothing to measure: the track is silent."),
+            Finding("audio.silence_gaps", "fail", "silent throughout", "sound inside the spot",
+                    fmt_time_range(0.0, measured.duration_s), "The whole spot is silent."),
+        ]
     if placement is not None:
         found.append(_loudness_finding(measured, placement, thresholds))
         limit = thresholds.true_peak_max_dbtp

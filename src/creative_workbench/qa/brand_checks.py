@@ -19,8 +19,10 @@ from creative_workbench.qa.findings import Finding, finding
 COLOUR_SAMPLE_SIDE = 64
 DOMINANT_K = 5
 LOGO_MAX_WIDTH_PCT = 60.0
-LOGO_SCALES = 8
-MIN_TEMPLATE_PX = 10
+LOGO_SCALES = 10
+# Smaller templates match texture and text by chance; below this a logo counts as not found.
+MIN_TEMPLATE_PX = 24
+MIN_TEMPLATE_HEIGHT_PX = 10
 MASK_MIN_TRANSPARENT = 0.1
 
 
@@ -118,7 +120,8 @@ def palette_finding(frames: Sequence[SampledFrame], palette_hex: Sequence[str],
 
 
 def _scales(frame_width: int, template: LogoTemplate, min_pct: float) -> np.ndarray:
-    low = max(MIN_TEMPLATE_PX, 0.8 * min_pct / 100 * frame_width)
+    low = max(MIN_TEMPLATE_PX, MIN_TEMPLATE_HEIGHT_PX * template.aspect,
+              min_pct / 100 * frame_width)
     high = LOGO_MAX_WIDTH_PCT / 100 * frame_width
     return np.geomspace(low, max(low, high), LOGO_SCALES) / template.grey.shape[1]
 
@@ -130,7 +133,8 @@ def match_logo(grey: np.ndarray, template: LogoTemplate,
     for scale in scales:
         w = round(template.grey.shape[1] * scale)
         h = round(template.grey.shape[0] * scale)
-        if w < MIN_TEMPLATE_PX or h < 4 or w > grey.shape[1] or h > grey.shape[0]:
+        if (w < MIN_TEMPLATE_PX or h < MIN_TEMPLATE_HEIGHT_PX or w > grey.shape[1]
+                or h > grey.shape[0]):
             continue
         templ = cv2.resize(template.grey, (w, h), interpolation=cv2.INTER_AREA)
         mask = None
@@ -153,21 +157,26 @@ def find_logos(frames: Sequence[SampledFrame], logo_paths: Sequence[Path],
     The full scale sweep runs on a few frames; once a scale is known, the other frames are
     matched near that scale only.
     """
-    templates = [load_logo(str(p)) for p in logo_paths]
+    templates = distinct_templates([load_logo(str(p)) for p in logo_paths])
     hits: list[LogoHit | None] = [None] * len(frames)
     if not templates or not frames:
         return hits
     greys = [cv2.cvtColor(f.rgb, cv2.COLOR_RGB2GRAY) for f in frames]
     width = greys[0].shape[1]
     known: dict[int, float] = {}
-    order = sorted(range(len(frames)), key=lambda i: (i not in _probe_frames(len(frames)), i))
+    probes = _probe_frames(len(frames))
+    order = sorted(range(len(frames)), key=lambda i: (i not in probes, i))
     for index in order:
         for t_index, template in enumerate(templates):
-            if t_index in known:
+            if t_index in known and index not in probes:
                 scales = known[t_index] * np.array([0.85, 1.0, 1.18])
             else:
                 scales = _scales(width, template, thresholds.logo_min_width_pct)
             score, (x, y, w, h), scale = match_logo(greys[index], template, scales)
+            if len(scales) > 3 and score > 0.3:  # refine between the sweep's steps
+                finer = match_logo(greys[index], template, scale * np.array([0.92, 1.08]))
+                if finer[0] > score:
+                    score, (x, y, w, h), scale = finer
             if score >= thresholds.logo_match_threshold:
                 known.setdefault(t_index, scale)
                 grey = greys[index]
@@ -177,6 +186,15 @@ def find_logos(frames: Sequence[SampledFrame], logo_paths: Sequence[Path],
                 if current is None or score > current.score:
                     hits[index] = LogoHit(frames[index].time, score, box)
     return hits
+
+
+def distinct_templates(templates: list[LogoTemplate]) -> list[LogoTemplate]:
+    """Drop logo files that are smaller copies of another (same shape): keep the largest."""
+    kept: list[LogoTemplate] = []
+    for template in sorted(templates, key=lambda t: -t.grey.size):
+        if not any(abs(k.aspect / template.aspect - 1) < 0.03 for k in kept):
+            kept.append(template)
+    return kept
 
 
 def _probe_frames(count: int) -> set[int]:
@@ -192,8 +210,9 @@ def logo_findings(hits: Sequence[LogoHit | None], thresholds: QAThresholds, has_
     found = [h for h in hits if h is not None]
     min_pct = thresholds.logo_min_width_pct
     if not found:
-        result = [Finding("brand.logo", "fail", "not found", "brand logo visible", None,
-                          "The brand logo was not found in any sampled frame.")]
+        result = [Finding("brand.logo", "fail", "not found", f"logo ≥ {min_pct:g}% of frame width",
+                          None, "The brand logo was not found in any sampled frame (or it "
+                          "is too small to recognise).")]
     else:
         largest = max(found, key=lambda h: h.box[2])
         width_pct = largest.box[2] * 100

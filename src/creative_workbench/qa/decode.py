@@ -80,6 +80,27 @@ class FrameSampler:
             self._container.close()
             self._container = None
 
+    def keyframe_times(self) -> list[float]:
+        """Keyframe times from the container index (empty when the index has none)."""
+        if self.info.kind == "image":
+            return [0.0]
+        self._open()
+        stream = self._stream
+        start = stream.start_time or 0
+        return [float((e.timestamp - start) * stream.time_base)
+                for e in stream.index_entries if e.is_keyframe]
+
+    def snap(self, target: float, window_s: float) -> float:
+        """The keyframe time nearest TARGET within WINDOW_S (cheap to decode), else TARGET."""
+        near = [t for t in self.keyframe_times() if abs(t - target) <= window_s]
+        return min(near, key=lambda t: abs(t - target)) + 1e-3 if near else target
+
+    def _open(self) -> None:
+        if self._container is None:
+            self._container = av.open(self.info.path)
+            self._stream = self._container.streams.video[0]
+            self._stream.thread_type = "AUTO"
+
     def at(self, target: float, tolerance_s: float = 0.5) -> SampledFrame:
         """The frame shown at TARGET seconds (or up to TOLERANCE_S earlier)."""
         for frame in self.frames:
@@ -104,10 +125,7 @@ class FrameSampler:
         return sampled
 
     def _decode_to(self, target: float, tolerance_s: float):
-        if self._container is None:
-            self._container = av.open(self.info.path)
-            self._stream = self._container.streams.video[0]
-            self._stream.thread_type = "AUTO"
+        self._open()
         behind = target < self._position - 1e-6
         if self._decoder is None or behind or target - self._position > SEEK_GAP_S:
             if self._exhausted and not behind and self._last is not None:

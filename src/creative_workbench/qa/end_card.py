@@ -17,7 +17,7 @@ from creative_workbench.qa.findings import Finding, finding
 from creative_workbench.qa.ocr import TextBox, read_text
 
 SAME_FRAME_DIFF = 6.0
-HOLD_PRECISION_S = 0.2
+HOLD_PRECISION_S = 0.3
 
 
 def normalise(text: str) -> str:

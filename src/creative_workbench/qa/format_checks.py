@@ -50,12 +50,12 @@ def aspect_finding(info: MediaInfo, placement: Placement) -> Finding:
 
 
 def resolution_finding(info: MediaInfo, placement: Placement) -> Finding:
-    """Sides within the placement's min/max; a short side below the recommended one warns."""
-    sides = sorted((info.video.display_width, info.video.display_height))
+    """Sides within the placement's min/max; a size no accepted aspect can use warns."""
+    width, height = info.video.display_width, info.video.display_height
+    sides = sorted((width, height))
     measured = _size(info)
-    recommended = min(placement.recommended_resolution)
-    if placement.min_resolution and sides < sorted(placement.min_resolution) or (
-            placement.min_resolution and sides[0] < min(placement.min_resolution)):
+    if placement.min_resolution and (sides[0] < min(placement.min_resolution)
+                                     or sides[1] < max(placement.min_resolution)):
         low = "×".join(map(str, placement.min_resolution))
         return Finding("format.resolution", "fail", measured, f"at least {low}", None,
                        f"Below {placement.label}'s minimum resolution {low}.")
@@ -63,10 +63,18 @@ def resolution_finding(info: MediaInfo, placement: Placement) -> Finding:
         high = "×".join(map(str, placement.max_resolution))
         return Finding("format.resolution", "fail", measured, f"at most {high}", None,
                        f"Above {placement.label}'s maximum resolution {high}.")
-    ok = sides[0] >= recommended
-    return finding("format.resolution", ok, measured, f"short side ≥ {recommended} px",
+    recommended = "×".join(map(str, placement.recommended_resolution))
+    fits_aspect = any(abs(info.display_aspect / a - 1) <= ASPECT_TOLERANCE
+                      for a in placement.aspect_values())
+    if not fits_aspect:
+        return Finding("format.resolution", "warn", measured, f"{recommended} recommended", None,
+                       f"{width}×{height} matches none of {placement.label}'s sizes; the "
+                       "platform will crop or letterbox it.")
+    short = min(placement.recommended_resolution)
+    ok = sides[0] >= short
+    return finding("format.resolution", ok, measured, f"short side ≥ {short} px",
                    "Resolution is fine." if ok else
-                   f"Short side {sides[0]} px is below the recommended {recommended} px; it "
+                   f"Short side {sides[0]} px is below the recommended {short} px; it "
                    "will look soft.", bad="warn")
 
 

@@ -25,6 +25,7 @@ from creative_workbench.qa.probe import MediaInfo, probe
 from creative_workbench.qa.safe_zones import safe_zone_findings
 
 BODY_SAMPLES = 2
+SNAP_WINDOW_S = 0.8
 THUMB_SIDE = 160
 MAX_OFFENDING_THUMBS = 4
 
@@ -69,7 +70,8 @@ def _run_checks(info: MediaInfo, context: GateContext, result: GateResult) -> No
     with FrameSampler(info) as sampler:
         card = read_end_card(sampler, info.duration_s, thresholds)
         plan = sample_plan(info.duration_s, thresholds.brand_early_s, card.hold_s) if video else []
-        body = [sampler.at(t) for t in plan] if video else [card.frame]
+        body = [sampler.at(_snap(sampler, t, thresholds.brand_early_s)) for t in plan] if (
+            video) else [card.frame]
         measured = sound.result() if sound is not None else None
         findings.insert(0, Finding("decode", "pass", f"{len(sampler.frames)} frames sampled",
                                    "a readable media file", None, "The file decodes."))
@@ -102,6 +104,14 @@ def _run_checks(info: MediaInfo, context: GateContext, result: GateResult) -> No
     result.findings = findings
 
 
+def _snap(sampler: FrameSampler, target: float, early_s: float) -> float:
+    """Move a sample to a nearby keyframe (no decoding forward), staying inside 'early'."""
+    if target <= 0:
+        return target
+    snapped = sampler.snap(target, SNAP_WINDOW_S)
+    return target if target <= early_s < snapped else snapped
+
+
 @lru_cache(maxsize=1)
 def _audio_thread() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-audio")
@@ -128,7 +138,16 @@ def _safe_zones(placement: Placement, frames: list[SampledFrame], card, hits):
     middle = body[len(body) // 2]
     texts += [(middle.time, box) for box in detect_text(middle.rgb)]
     logos = [(h.time, h.box) for h in hits if h is not None]
+    texts = [(t, box) for t, box in texts if not _inside_logo(t, box, logos)]
     return safe_zone_findings(placement, texts, logos)
+
+
+def _inside_logo(time: float, box, logos) -> bool:
+    """Text that is part of the logo (its wordmark) is judged with the logo, not as text."""
+    from creative_workbench.qa.safe_zones import overlap_share
+
+    return any(abs(t - time) < 0.01 and overlap_share(box, (x, y, x + w, y + h)) > 0.5
+               for t, (x, y, w, h) in logos)
 
 
 def _thumbnails(frames: list[SampledFrame], first: SampledFrame, last: SampledFrame,

@@ -132,6 +132,8 @@ def _probe_av(path: Path, size: int) -> MediaInfo:
         raise MediaError(f"not a readable media file ({_short(exc)})") from None
     with container:
         if not container.streams.video:
+            if _empty_video_track(path):
+                raise MediaError("zero duration (the movie holds no frames)")
             raise MediaError("no video stream")
         stream = container.streams.video[0]
         context = stream.codec_context
@@ -219,6 +221,15 @@ def iso_truncation(path: Path, size: int) -> str | None:
                         f"only {size - offset} present")
             offset += box_size
     return None
+
+
+def _empty_video_track(path: Path) -> bool:
+    """True for an MP4/MOV with a movie header but no track (or only an empty video track)."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    if head[4:8] != b"ftyp" or b"mvhd" not in head:
+        return False
+    return b"trak" not in head or (b"vide" in head and b"soun" not in head)
 
 
 def _tag(stream) -> str:

@@ -108,8 +108,14 @@ def _serve() -> None:
 
     for line in sys.stdin:
         request = json.loads(line)
-        result = check_file(request["path"], GateContext.from_dict(request["context"]))
-        protocol.write(json.dumps(result.to_dict()) + "\n")
+        started = time.monotonic()
+        try:
+            result = check_file(request["path"], GateContext.from_dict(request["context"]))
+            answer = result.to_dict()
+        except Exception as exc:  # a checker bug on one odd file must not stop the batch
+            reason = f"checker error {type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
+            answer = _failed(request["path"], request["context"], reason, started)
+        protocol.write(json.dumps(answer) + "\n")
 
 
 if __name__ == "__main__":

@@ -75,10 +75,6 @@ def label_copy(
             for key, pattern in ANGLE_PATTERNS.items()
         ],
         *[
-            hook_text.str.extract(HOOK_PATTERN, 1).str.count_matches(pattern).alias(f"_n_{key}")
-            for key, pattern in ANGLE_PATTERNS.items()
-        ],
-        *[
             text.str.extract(pattern, 0).alias(f"offer_{key}_evidence")
             for key, pattern in OFFER_PATTERNS.items()
         ],
@@ -89,6 +85,10 @@ def label_copy(
         text.str.contains("?", literal=True).alias("has_question"),
         text.str.contains(r"\d").alias("has_numbers"),
         text.str.count_matches(EMOJI_PATTERN).alias("emoji_count"),
+    )
+    out = out.with_columns(
+        pl.col("hook").fill_null("").str.count_matches(pattern).alias(f"_n_{key}")
+        for key, pattern in ANGLE_PATTERNS.items()
     )
     return out.with_columns(
         *[

@@ -21,7 +21,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
 
 from creative_workbench.errors import DataError
-from creative_workbench.scoring.features import TARGETS, aggregate_counts
+from creative_workbench.scoring.features import TARGETS
 
 EPS = 1e-7
 
@@ -133,50 +133,76 @@ def coverage(lower: np.ndarray, upper: np.ndarray, successes: np.ndarray, trials
     return float(inside.mean())
 
 
+def per_group(values: dict[str, np.ndarray], trials: np.ndarray,
+              groups: np.ndarray) -> dict[str, np.ndarray]:
+    """Trial-weighted means of VALUES per group, plus summed trials ('n')."""
+    frame = pl.DataFrame({"g": groups, "n": trials, **{k: v * trials for k, v in values.items()}})
+    totals = frame.group_by("g").agg(pl.all().sum()).filter(pl.col("n") > 0)
+    n = totals.get_column("n").to_numpy().astype(float)
+    return {"n": n, **{k: totals.get_column(k).to_numpy() / n for k in values}}
+
+
 def score(rate: np.ndarray, successes: np.ndarray, trials: np.ndarray,
-          interval: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, float]:
-    """Every metric for one model's predictions on creative-level test rows."""
+          interval: tuple[np.ndarray, np.ndarray] | None = None, *,
+          groups: np.ndarray | None = None, level: float = 0.8) -> dict[str, float]:
+    """Every metric for one model: log loss, AUC and calibration per row (impression
+    level); Spearman, top-quintile precision and coverage per creative (GROUPS)."""
     n = np.asarray(trials, float)
     keep = n > 0
     rate, s, n = np.asarray(rate, float)[keep], np.asarray(successes, float)[keep], n[keep]
-    observed = np.minimum(s, n) / n
+    s = np.minimum(s, n)
+    groups = np.arange(n.size) if groups is None else np.asarray(groups)[keep]
+    values = {"p": rate, "s": s / n}
+    if interval is not None:
+        values |= {"lo": np.asarray(interval[0], float)[keep],
+                   "hi": np.asarray(interval[1], float)[keep]}
+    units = per_group(values, n, groups)
     metrics = {
         "log_loss": weighted_log_loss(rate, s, n),
         "auc": click_auc(rate, s, n),
-        "spearman": spearman(rate, observed),
-        "top_quintile_precision": top_quintile_precision(rate, observed),
+        "spearman": spearman(units["p"], units["s"]),
+        "top_quintile_precision": top_quintile_precision(units["p"], units["s"]),
         "ece": expected_calibration_error(calibration_table(rate, s, n)),
     }
     if interval is not None:
-        metrics["coverage"] = coverage(interval[0][keep], interval[1][keep], s, n)
+        metrics["coverage"] = coverage(units["lo"], units["hi"], units["s"] * units["n"],
+                                       units["n"], level)
     return metrics
+
+
+def predictions(model: Any, rows: pl.DataFrame, target: str
+                ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+    """A fitted model's rates and (if it has them) intervals for ROWS."""
+    rate = model.predict_rate(rows, target)
+    if hasattr(model, "predict_interval"):
+        return rate, model.predict_interval(rows, target, rate)
+    return rate, None
+
+
+def evaluate_fitted(fitted: Mapping[str, Any], test: pl.DataFrame, target: str = "ctr", *,
+                    unit: str = "creative_id",
+                    oracle: Callable[[pl.DataFrame], np.ndarray] | None = None) -> pl.DataFrame:
+    """Score already fitted models on TEST: one row of metrics per model."""
+    successes, trials = TARGETS[target]
+    s, n = test.get_column(successes).to_numpy(), test.get_column(trials).to_numpy()
+    groups = test.get_column(unit).to_numpy() if unit in test.columns else None
+    rows = []
+    for name, model in fitted.items():
+        rate, interval = predictions(model, test, target)
+        if np.isnan(rate).all():
+            continue
+        rows.append({"model": name, **score(rate, s, n, interval, groups=groups)})
+    if oracle is not None:
+        rows.append({"model": "oracle (true rate)", **score(oracle(test), s, n, groups=groups)})
+    return pl.DataFrame(rows, infer_schema_length=None)
 
 
 def compare(models: Mapping[str, Any], train: pl.DataFrame, test: pl.DataFrame,
             target: str = "ctr", *, unit: str = "creative_id",
             oracle: Callable[[pl.DataFrame], np.ndarray] | None = None) -> pl.DataFrame:
-    """Fit each model (clone) on TRAIN and score it on TEST aggregated per UNIT."""
-    units = per_unit(test, unit)
-    successes, trials = TARGETS[target]
-    s, n = units.get_column(successes).to_numpy(), units.get_column(trials).to_numpy()
-    rows = []
-    for name, model in models.items():
-        fitted = clone(model).fit(train)
-        rate = fitted.predict_rate(units, target)
-        interval = fitted.predict_interval(units, target, rate) if hasattr(
-            fitted, "predict_interval") else None
-        rows.append({"model": name, **score(rate, s, n, interval)})
-    if oracle is not None:
-        rows.append({"model": "oracle (true rate)", **score(oracle(units), s, n)})
-    return pl.DataFrame(rows, infer_schema_length=None)
-
-
-def per_unit(test: pl.DataFrame, unit: str = "creative_id") -> pl.DataFrame:
-    """Test rows summed per creative, attributes kept (first value per creative)."""
-    counts = aggregate_counts(test, [unit])
-    rest = [c for c in test.columns if c not in (unit, *counts.columns)]
-    firsts = test.group_by(unit, maintain_order=True).agg(pl.col(rest).first())
-    return counts.join(firsts, on=unit, how="left")
+    """Fit each model (a clone) on TRAIN and score it on TEST (creatives = UNIT)."""
+    fitted = {name: clone(model).fit(train) for name, model in models.items()}
+    return evaluate_fitted(fitted, test, target, unit=unit, oracle=oracle)
 
 
 def grouped_cv(models: Mapping[str, Any], rows: pl.DataFrame, groups: str,

@@ -1,0 +1,82 @@
+"""`workbench qa`: check deliverables against their placement and brand before they ship."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from creative_workbench.config import Workspace, load_project
+from creative_workbench.placements import get_placement
+from creative_workbench.reports.theme import SEVERITY_COLOURS
+
+out = Console()
+err = Console(stderr=True)
+
+
+def qa_command(
+    paths: Annotated[list[Path], typer.Argument(help="Deliverable files or folders to check.")],
+    project: Annotated[str, typer.Option("--project", help="Project name under data/projects.")],
+    placement: Annotated[str | None, typer.Option(
+        help="Placement id for every file (default: project.toml deliverables, else the file "
+             "name <concept>_<placement>_<version>).")] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Write results as JSON.")]
+    = None,
+    junit_path: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML.")] = None,
+    executor: Annotated[str | None, typer.Option(
+        help="process (default), thread, or dask://HOST:PORT.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Parallel workers.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    root: Annotated[Path | None, typer.Option(
+        "--root", help="Workspace folder holding data/ (default: current folder).")] = None,
+) -> None:
+    """Check deliverables; exit 0 when all pass, 1 when any fails (warnings only with --strict)."""
+    from creative_workbench.pipeline.qa_output import write_json, write_junit
+    from creative_workbench.pipeline.qa_run import collect_files, run_qa
+
+    loaded = load_project(project, Workspace.discover(root))
+    if placement is not None:
+        get_placement(placement)
+    files = collect_files(paths)
+    with Progress(TextColumn("[bold]qa"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), TimeElapsedColumn(), console=err) as bar:
+        task = bar.add_task("", total=len(files))
+
+        def done(result) -> None:
+            bar.update(task, advance=1, description=Path(result.file).name)
+
+        run = run_qa(loaded, files, placement=placement, executor=executor, workers=workers,
+                     on_result=done)
+    out.print(summary_table(run), soft_wrap=True)
+    if json_path:
+        write_json(run, json_path, strict)
+    if junit_path:
+        write_junit(run, junit_path, strict)
+    if run.failed(strict):
+        raise typer.Exit(1)
+
+
+def summary_table(run) -> Table:
+    """Rich table: one row per file with its verdict and the first failing checks."""
+    table = Table(title=f"QA gate — run {run.run_id}")
+    for name in ("file", "placement", "verdict", "problems", "s"):
+        table.add_column(name, justify="right" if name == "s" else "left",
+                         overflow="fold")
+    for result in run.results:
+        colour = SEVERITY_COLOURS[result.severity]
+        problems = [f"{f.check_id}: {f.message}" for f in result.findings
+                    if f.severity != "pass"]
+        table.add_row(Path(result.file).name, result.placement or "—",
+                      f"[{colour}]{result.severity}[/]",
+                      "\n".join(problems[:4]) + (" …" if len(problems) > 4 else ""),
+                      f"{result.seconds:.2f}")
+    return table
+
+
+def register(app: typer.Typer) -> None:
+    """Add `workbench qa` to APP."""
+    app.command("qa")(qa_command)
