@@ -73,7 +73,7 @@ def ad_frame(size: tuple[int, int], t: float, duration: float, *, logo: Path | N
     return np.asarray(image)
 
 
-def music_and_voice(seconds: float, *, voice: bool = True, level: float = 0.2,
+def music_and_voice(seconds: float, *, voice: bool = True, level: float = 0.7,
                     seed: int = 1) -> np.ndarray:
     """A steady chord bed, plus syllable-rate modulated formant-like bursts; (2, n)."""
     rng = np.random.default_rng(seed)
@@ -143,3 +143,70 @@ def ad_spot(path: Path, logo: Path | None, *, size: tuple[int, int] = (360, 640)
     return write_media(path, size=size, seconds=seconds, audio=sound,
                        frame=lambda t: ad_frame(size, t, seconds, logo=logo, cta=cta,
                                                 **frame_options))
+
+
+def bad_files(folder: Path) -> dict[str, Path]:
+    """One file per bad-input case the gate must refuse with 'cannot be checked'."""
+    folder.mkdir(parents=True, exist_ok=True)
+    good = write_media(folder / "good.mp4", size=(64, 64), seconds=1.0)
+    data = good.read_bytes()
+    files = {"zero-byte": folder / "zero.mp4", "truncated": folder / "truncated.mp4",
+             "text": folder / "notes.mp4", "unsupported codec": folder / "unknown_codec.mp4"}
+    files["zero-byte"].write_bytes(b"")
+    files["truncated"].write_bytes(data[: len(data) * 2 // 3])
+    files["text"].write_text("this is a text file, not a video\n", "utf-8")
+    files["unsupported codec"].write_bytes(data.replace(b"avc1", b"zzzz"))
+    files["no video stream"] = _audio_only(folder / "audio_only.mp4")
+    files["absurd dimensions"] = _absurd(folder / "absurd.mov")
+    files["zero duration"] = _empty(folder / "empty.mp4")
+    files["corrupt audio"] = _corrupt_audio(folder / "corrupt_audio.mp4")
+    return files
+
+
+def _audio_only(path: Path) -> Path:
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("aac", rate=RATE)
+        stream.layout = "stereo"
+        _encode_audio(container, stream, music_and_voice(1.0))
+    return path
+
+
+def _absurd(path: Path) -> Path:
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("png", rate=1)
+        stream.width, stream.height, stream.pix_fmt = 4000, 16, "rgb24"
+        frame = av.VideoFrame.from_ndarray(np.zeros((16, 4000, 3), np.uint8), format="rgb24")
+        frame.pts, frame.time_base = 0, Fraction(1, 1)
+        container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+    return path
+
+
+def _empty(path: Path) -> Path:
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=25)
+        stream.width, stream.height, stream.pix_fmt = 64, 64, "yuv420p"
+        container.start_encoding()
+    return path
+
+
+def _corrupt_audio(path: Path) -> Path:
+    rng = np.random.default_rng(0)
+    with av.open(str(path), "w") as container:
+        video = container.add_stream("libx264", rate=25)
+        video.width, video.height, video.pix_fmt = 64, 64, "yuv420p"
+        sound = container.add_stream("aac", rate=RATE)
+        sound.layout = "stereo"
+        for index in range(50):
+            frame = av.VideoFrame.from_ndarray(np.full((64, 64, 3), index * 4, np.uint8),
+                                               format="rgb24")
+            frame.pts, frame.time_base = index, Fraction(1, 25)
+            container.mux(video.encode(frame))
+        container.mux(video.encode())
+        for index in range(90):
+            packet = av.Packet(rng.integers(0, 256, 300, dtype=np.uint8).tobytes())
+            packet.stream = sound
+            packet.pts = packet.dts = index * 1024
+            packet.time_base = Fraction(1, RATE)
+            container.mux(packet)
+    return path

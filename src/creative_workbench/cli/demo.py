@@ -35,7 +35,7 @@ def demo_command(
 
         def progress(message: str) -> None:
             status.update(escape(message))
-            status_console.log(message, markup=False, highlight=False)
+            status_console.print(f"[dim]·[/] {escape(message)}", highlight=False)
 
         path = build_demo(workspace.root, seed=seed, name=name, progress=progress)
     out.print(str(path), highlight=False, soft_wrap=True)

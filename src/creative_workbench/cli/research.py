@@ -17,18 +17,24 @@ out = Console()
 
 def ingest_command(
     project: Annotated[str, typer.Option("--project", help="Project name under data/projects.")],
-    root: Annotated[Path | None, typer.Option(
-        "--root", help="Workspace folder holding data/ (default: current folder).")] = None,
-    rebuild: Annotated[bool, typer.Option(
-        "--rebuild", help="Ignore the cached table and read every file again.")] = False,
+    root: Annotated[
+        Path | None,
+        typer.Option("--root", help="Workspace folder holding data/ (default: current folder)."),
+    ] = None,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Ignore the cached table and read every file again.")
+    ] = False,
 ) -> None:
     """Build the canonical competitor ads table and print counts and data-quality warnings."""
     loaded = load_project(project, Workspace.discover(root))
     result = ingest_ads(loaded, use_cache=not rebuild)
     ads = result.ads
     source = "cache" if result.from_cache else f"{result.files.height} files"
-    out.print(f"{ads.height:,} rows ({ads.filter(ads['record_kind'] == 'ad').height:,} ads, "
-              f"{ads['brand'].n_unique()} brands) from {source}", highlight=False)
+    out.print(
+        f"{ads.height:,} rows ({ads.filter(ads['record_kind'] == 'ad').height:,} ads, "
+        f"{ads['brand'].n_unique()} brands) from {source}",
+        highlight=False,
+    )
     files = Table(title="Files")
     for column in ("file", "format", "rows", "warnings"):
         files.add_column(column)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+from datetime import datetime
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -96,6 +97,8 @@ def _format(value: Any) -> str:
         return "—"
     if isinstance(value, float):
         return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)

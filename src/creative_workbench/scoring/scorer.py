@@ -36,6 +36,7 @@ from creative_workbench.scoring.shrinkage import fit_beta_prior, shrunk_rate
 
 FILES = {"ctr": "model.ubj", "cvr": "cvr.ubj"}
 OOF_FOLDS = 4
+PARALLEL_ROWS = 50_000
 INTERVAL_FILES = {"ctr": "model_interval.ubj", "cvr": "cvr_interval.ubj"}
 
 
@@ -53,7 +54,9 @@ class CreativeScorer(BaseEstimator):
         interval_estimators: trees in each quantile (interval) model.
         min_creatives, min_clicks, min_conversions: the least data fit accepts (CVR is
             skipped, not refused, below min_conversions).
-        nthread, random_state: XGBoost threads and seed.
+        nthread, random_state: XGBoost threads (used for tables of at least
+            PARALLEL_ROWS rows; smaller fits run single-threaded, which is faster and does
+            not stall when other work shares the cores) and seed.
     """
 
     def __init__(self, features: FeatureSpec | None = None, n_estimators: int = 1000,
@@ -125,17 +128,20 @@ class CreativeScorer(BaseEstimator):
         firsts = X.group_by("creative_id", maintain_order=True).agg(pl.col(static).first())
         return counts.join(firsts, on="creative_id", how="left")
 
-    def _params(self, objective: str, **extra: Any) -> dict[str, Any]:
+    def _threads(self, rows: int) -> int:
+        return self.nthread if rows >= PARALLEL_ROWS else 1
+
+    def _params(self, objective: str, rows: int, **extra: Any) -> dict[str, Any]:
         return {"objective": objective, "tree_method": "hist", "max_depth": self.max_depth,
-                "eta": self.learning_rate, "nthread": self.nthread, "seed": self.random_state,
-                "max_cat_to_onehot": 1, "max_bin": 128, **extra}
+                "eta": self.learning_rate, "nthread": self._threads(rows),
+                "seed": self.random_state, "max_cat_to_onehot": 1, "max_bin": 128, **extra}
 
     def _matrix(self, frame: pl.DataFrame, encoder: FeatureEncoder | None = None,
                 **kwargs: Any) -> xgb.DMatrix:
         encoder = encoder or self.encoder_
         return xgb.DMatrix(encoder.transform(frame), feature_names=encoder.feature_names,
                            feature_types=encoder.feature_types, enable_categorical=True,
-                           nthread=self.nthread, **kwargs)
+                           nthread=self._threads(frame.height), **kwargs)
 
     def _fit_rate(self, rows: pl.DataFrame, encoder: FeatureEncoder, successes: str,
                   trials: str, rounds: int | None = None) -> xgb.Booster:
@@ -144,7 +150,8 @@ class CreativeScorer(BaseEstimator):
         s = np.minimum(rows.get_column(successes).to_numpy().astype(float), n)
         base = float(np.clip(s.sum() / n.sum(), 1e-6, 1 - 1e-6))
         data = self._matrix(rows, encoder, label=s / n, weight=n)
-        params = self._params("binary:logistic", min_child_weight=self.min_child_weight,
+        params = self._params("binary:logistic", rows.height,
+                              min_child_weight=self.min_child_weight,
                               reg_lambda=self.reg_lambda, subsample=self.subsample,
                               base_score=base)
         return xgb.train(params, data, num_boost_round=rounds or self.n_estimators)
@@ -167,7 +174,8 @@ class CreativeScorer(BaseEstimator):
                                                              static))
         residual = observed - logit(np.clip(held_out, 1e-6, 1 - 1e-6))
         tail = (1.0 - self.interval_level) / 2.0
-        params = self._params("reg:quantileerror", quantile_alpha=np.array([tail, 1 - tail]),
+        params = self._params("reg:quantileerror", units.height,
+                              quantile_alpha=np.array([tail, 1 - tail]),
                               min_child_weight=max(5.0, units.height / 40), reg_lambda=1.0)
         params |= {"max_depth": min(self.max_depth, 2), "eta": 0.1,
                    "base_score": float(np.median(residual))}
