@@ -32,27 +32,47 @@ def draw_logo(path: Path, size: tuple[int, int] = (320, 100)) -> Path:
     width, height = size
     logo = Image.new("RGBA", size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(logo)
-    draw.rounded_rectangle((0, 0, width - 1, height - 1), height // 5,
-                           fill=(*rgb(PALETTE["frost"]), 255), outline=(*rgb(PALETTE["ink"]), 255),
-                           width=3)
+    draw.rounded_rectangle(
+        (0, 0, width - 1, height - 1),
+        height // 5,
+        fill=(*rgb(PALETTE["frost"]), 255),
+        outline=(*rgb(PALETTE["ink"]), 255),
+        width=3,
+    )
     pad = height // 6
     draw.ellipse((pad, pad, height - pad, height - pad), fill=(*rgb(PALETTE["ink"]), 255))
     c, r = height // 2, height // 3
     for offset in (4, 4 + r // 2):
-        draw.line([(c - r // 2 + offset, c - r // 2), (c + offset, c),
-                   (c - r // 2 + offset, c + r // 2)], fill=(*rgb(PALETTE["signal"]), 255),
-                  width=6)
-    draw.text((height + 6, height * 0.45), "NORTHWIND", font=font(int(height * 0.32)),
-              fill=(*rgb(PALETTE["ink"]), 255), anchor="lm")
+        draw.line(
+            [(c - r // 2 + offset, c - r // 2), (c + offset, c), (c - r // 2 + offset, c + r // 2)],
+            fill=(*rgb(PALETTE["signal"]), 255),
+            width=6,
+        )
+    draw.text(
+        (height + 6, height * 0.45),
+        "NORTHWIND",
+        font=font(int(height * 0.32)),
+        fill=(*rgb(PALETTE["ink"]), 255),
+        anchor="lm",
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     logo.save(path)
     return path
 
 
-def ad_frame(size: tuple[int, int], t: float, duration: float, *, logo: Path | None,
-             cta: str = "Shop now", headline: str = "Run further", end_card_s: float = 2.5,
-             background: str = PALETTE["fjord"], logo_from_s: float = 0.5,
-             text_top_pct: float = 40.0) -> np.ndarray:
+def ad_frame(
+    size: tuple[int, int],
+    t: float,
+    duration: float,
+    *,
+    logo: Path | None,
+    cta: str = "Shop now",
+    headline: str = "Run further",
+    end_card_s: float = 2.5,
+    background: str = PALETTE["fjord"],
+    logo_from_s: float = 0.5,
+    text_top_pct: float = 40.0,
+) -> np.ndarray:
     """One frame of a branded spot: headline body, then an end card with the CTA."""
     width, height = size
     end = t >= duration - end_card_s
@@ -60,11 +80,18 @@ def ad_frame(size: tuple[int, int], t: float, duration: float, *, logo: Path | N
     draw = ImageDraw.Draw(image)
     text = cta if end else headline
     size_px = max(12, int(width * 0.09))
-    draw.text((width // 2, int(height * text_top_pct / 100)), text, font=font(size_px),
-              fill=rgb(PALETTE["frost"]), anchor="mm")
+    draw.text(
+        (width // 2, int(height * text_top_pct / 100)),
+        text,
+        font=font(size_px),
+        fill=rgb(PALETTE["frost"]),
+        anchor="mm",
+    )
     if not end:
-        draw.rectangle((int(width * 0.3), int(height * 0.55), int(width * 0.7),
-                        int(height * 0.62)), fill=rgb(PALETTE["signal"]))
+        draw.rectangle(
+            (int(width * 0.3), int(height * 0.55), int(width * 0.7), int(height * 0.62)),
+            fill=rgb(PALETTE["signal"]),
+        )
     if logo is not None and t >= logo_from_s:
         mark = Image.open(logo)
         logo_w = int(width * 0.3)
@@ -73,8 +100,9 @@ def ad_frame(size: tuple[int, int], t: float, duration: float, *, logo: Path | N
     return np.asarray(image)
 
 
-def music_and_voice(seconds: float, *, voice: bool = True, level: float = 0.7,
-                    seed: int = 1) -> np.ndarray:
+def music_and_voice(
+    seconds: float, *, voice: bool = True, level: float = 0.7, seed: int = 1
+) -> np.ndarray:
     """A steady chord bed, plus syllable-rate modulated formant-like bursts; (2, n)."""
     rng = np.random.default_rng(seed)
     t = np.arange(int(seconds * RATE)) / RATE
@@ -89,11 +117,20 @@ def music_and_voice(seconds: float, *, voice: bool = True, level: float = 0.7,
     return np.stack([mix, mix]).astype(np.float32)
 
 
-def write_media(path: Path, *, size: tuple[int, int] = (360, 640), seconds: float = 6.0,
-                fps: int = 25, frame: Callable[[float], np.ndarray] | None = None,
-                audio: np.ndarray | None = None, codec: str = "libx264",
-                audio_codec: str = "aac", rotation: int | None = None,
-                sar: Fraction | None = None, gop: int | None = None) -> Path:
+def write_media(
+    path: Path,
+    *,
+    size: tuple[int, int] = (360, 640),
+    seconds: float = 6.0,
+    fps: int = 25,
+    frame: Callable[[float], np.ndarray] | None = None,
+    audio: np.ndarray | None = None,
+    codec: str = "libx264",
+    audio_codec: str = "aac",
+    rotation: int | None = None,
+    sar: Fraction | None = None,
+    gop: int | None = None,
+) -> Path:
     """Encode a video (and optional stereo audio) with PyAV; returns PATH."""
     frame = frame or (lambda t: np.full((size[1], size[0], 3), 90, np.uint8))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -135,14 +172,26 @@ def _encode_audio(container, stream, audio: np.ndarray) -> None:
     container.mux(stream.encode())
 
 
-def ad_spot(path: Path, logo: Path | None, *, size: tuple[int, int] = (360, 640),
-            seconds: float = 8.0, cta: str = "Shop now", voice: bool = True,
-            audio: np.ndarray | None = None, **frame_options) -> Path:
+def ad_spot(
+    path: Path,
+    logo: Path | None,
+    *,
+    size: tuple[int, int] = (360, 640),
+    seconds: float = 8.0,
+    cta: str = "Shop now",
+    voice: bool = True,
+    audio: np.ndarray | None = None,
+    **frame_options,
+) -> Path:
     """A complete branded spot with audio: the 'clean deliverable' of the tests."""
     sound = audio if audio is not None else music_and_voice(seconds, voice=voice)
-    return write_media(path, size=size, seconds=seconds, audio=sound,
-                       frame=lambda t: ad_frame(size, t, seconds, logo=logo, cta=cta,
-                                                **frame_options))
+    return write_media(
+        path,
+        size=size,
+        seconds=seconds,
+        audio=sound,
+        frame=lambda t: ad_frame(size, t, seconds, logo=logo, cta=cta, **frame_options),
+    )
 
 
 def bad_files(folder: Path) -> dict[str, Path]:
@@ -150,8 +199,12 @@ def bad_files(folder: Path) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     good = write_media(folder / "good.mp4", size=(64, 64), seconds=1.0)
     data = good.read_bytes()
-    files = {"zero-byte": folder / "zero.mp4", "truncated": folder / "truncated.mp4",
-             "text": folder / "notes.mp4", "unsupported codec": folder / "unknown_codec.mp4"}
+    files = {
+        "zero-byte": folder / "zero.mp4",
+        "truncated": folder / "truncated.mp4",
+        "text": folder / "notes.mp4",
+        "unsupported codec": folder / "unknown_codec.mp4",
+    }
     files["zero-byte"].write_bytes(b"")
     files["truncated"].write_bytes(data[: len(data) * 2 // 3])
     files["text"].write_text("this is a text file, not a video\n", "utf-8")
@@ -198,8 +251,9 @@ def _corrupt_audio(path: Path) -> Path:
         sound = container.add_stream("aac", rate=RATE)
         sound.layout = "stereo"
         for index in range(50):
-            frame = av.VideoFrame.from_ndarray(np.full((64, 64, 3), index * 4, np.uint8),
-                                               format="rgb24")
+            frame = av.VideoFrame.from_ndarray(
+                np.full((64, 64, 3), index * 4, np.uint8), format="rgb24"
+            )
             frame.pts, frame.time_base = index, Fraction(1, 25)
             container.mux(video.encode(frame))
         container.mux(video.encode())

@@ -35,8 +35,9 @@ def test_momentary_loudness_is_constant_after_one_second_for_case_12(shared_data
     assert np.all(np.abs(steady - (-23.0)) <= 0.1)
 
 
-@pytest.mark.parametrize(("case", "expected"),
-                         [("15", -6.0), ("16", -6.0), ("19", 3.0), ("20", 0.0), ("23", 0.0)])
+@pytest.mark.parametrize(
+    ("case", "expected"), [("15", -6.0), ("16", -6.0), ("19", 3.0), ("20", 0.0), ("23", 0.0)]
+)
 def test_true_peak_matches_ebu_tech_3341(shared_data, case, expected):
     track = ebu(shared_data, case)
     measured = audio.true_peak_dbtp(track.samples)
@@ -86,8 +87,12 @@ def test_speech_presence_separates_a_voice_from_a_steady_bed():
 
 def test_silent_track_fails_signal_loudness_and_silence():
     measured = audio.measure(audio_track(np.zeros((4 * RATE, 2), np.float32)), QAThresholds())
-    found = {f.check_id: f.severity for f in audio.audio_findings(
-        measured, get_placement("meta_feed"), QAThresholds(), voiceover=False)}
+    found = {
+        f.check_id: f.severity
+        for f in audio.audio_findings(
+            measured, get_placement("meta_feed"), QAThresholds(), voiceover=False
+        )
+    }
     assert found["audio.signal"] == "fail"
     assert found["audio.loudness"] == "fail"
     assert found["audio.silence_gaps"] == "fail"

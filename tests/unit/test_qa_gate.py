@@ -7,13 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from creative_workbench.placements import get_placement
 from creative_workbench.qa.context import GateContext, GateResult, placement_from_name
 from creative_workbench.qa.end_card import normalise, similarity
 from creative_workbench.qa.findings import CHECK_IDS, Finding, findings_frame
 from creative_workbench.qa.gate import check_file
 from creative_workbench.qa.safe_zones import overlap_share, zone_rects
 from creative_workbench.qa.sandbox import IsolatedGate
-from creative_workbench.placements import get_placement
 from creative_workbench.schemas import FindingsSchema, validate
 from tests.unit.qa_media import PALETTE, ad_spot, draw_logo, music_and_voice
 
@@ -28,8 +28,9 @@ def spots(tmp_path_factory) -> dict[str, Path]:
         "logo": logo,
         "clean": ad_spot(folder / "clean.mp4", logo),
         "no_logo": ad_spot(folder / "nologo.mp4", None),
-        "loud": ad_spot(folder / "loud.mp4", logo,
-                        audio=np.clip(music_and_voice(8.0, level=1.0) * 4, -1, 1)),
+        "loud": ad_spot(
+            folder / "loud.mp4", logo, audio=np.clip(music_and_voice(8.0, level=1.0) * 4, -1, 1)
+        ),
         "wrong_cta": ad_spot(folder / "wrong.mp4", logo, cta="Learn more"),
         "off_palette": ad_spot(folder / "magenta.mp4", logo, background="#D01FD0"),
         "low_text": ad_spot(folder / "low.mp4", logo, text_top_pct=90.0),
@@ -37,17 +38,25 @@ def spots(tmp_path_factory) -> dict[str, Path]:
 
 
 def context(spots, **changes) -> GateContext:
-    values = dict(placement="meta_reels", cta="Shop now", voiceover=True,
-                  other_ctas=("Shop now", "Learn more"), palette=PALETTE_HEX,
-                  logos=(str(spots["logo"]),))
+    values = dict(
+        placement="meta_reels",
+        cta="Shop now",
+        voiceover=True,
+        other_ctas=("Shop now", "Learn more"),
+        palette=PALETTE_HEX,
+        logos=(str(spots["logo"]),),
+    )
     values.update(changes)
     return GateContext(**values)
 
 
 def problems(result: GateResult) -> dict[str, str]:
     """Non-passing checks; the test spots are 360x640 for speed, so 'soft' is expected."""
-    return {f.check_id: f.severity for f in result.findings
-            if f.severity != "pass" and f.check_id != "format.resolution"}
+    return {
+        f.check_id: f.severity
+        for f in result.findings
+        if f.severity != "pass" and f.check_id != "format.resolution"
+    }
 
 
 def test_clean_spot_passes_every_check(spots):
@@ -61,7 +70,9 @@ def test_clean_spot_passes_every_check(spots):
 
 def test_missing_logo_fails_logo_and_brand_early(spots):
     assert problems(check_file(spots["no_logo"], context(spots))) == {
-        "brand.logo": "fail", "brand.early": "fail"}
+        "brand.logo": "fail",
+        "brand.early": "fail",
+    }
 
 
 def test_loud_clipped_mix_fails_loudness_peak_and_clipping(spots):
@@ -118,8 +129,9 @@ def test_real_clips_are_handled(shared_data):
     assert {f.check_id: f.severity for f in frames.findings}["format.container"] == "fail"
     silent = check_file(video / "mediabunny_video.mp4", GateContext(placement="youtube_in_stream"))
     assert {f.check_id: f.severity for f in silent.findings}["audio.signal"] == "fail"
-    bunny = check_file(video / "moviepy_big_buck_bunny_0_30.webm",
-                       GateContext(placement="youtube_in_stream"))
+    bunny = check_file(
+        video / "moviepy_big_buck_bunny_0_30.webm", GateContext(placement="youtube_in_stream")
+    )
     bunny_ids = {f.check_id: f for f in bunny.findings}
     assert bunny_ids["format.codec"].severity == "pass"
     assert bunny_ids["decode"].severity == "pass"

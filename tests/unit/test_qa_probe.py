@@ -52,8 +52,7 @@ def test_rotation_90_makes_a_landscape_file_portrait(tmp_path):
         image[:, :40] = (255, 0, 0)  # red on the stored left edge
         return image
 
-    path = write_media(tmp_path / "rotated.mp4", size=size, seconds=1.0, frame=frame,
-                       rotation=90)
+    path = write_media(tmp_path / "rotated.mp4", size=size, seconds=1.0, frame=frame, rotation=90)
     info = probe(path)
     assert (info.video.display_width, info.video.display_height) == (90, 160)
     picture = sample_frames(info, [0.0])[0].rgb
@@ -63,8 +62,7 @@ def test_rotation_90_makes_a_landscape_file_portrait(tmp_path):
 
 
 def test_non_square_pixels_change_the_display_aspect(tmp_path):
-    path = write_media(tmp_path / "anamorphic.mp4", size=(120, 90), seconds=1.0,
-                       sar=Fraction(4, 3))
+    path = write_media(tmp_path / "anamorphic.mp4", size=(120, 90), seconds=1.0, sar=Fraction(4, 3))
     info = probe(path)
     assert info.video.sample_aspect_ratio == pytest.approx(4 / 3)
     assert (info.video.display_width, info.video.display_height) == (160, 90)
@@ -82,17 +80,33 @@ def bad(tmp_path_factory):
     return bad_files(tmp_path_factory.mktemp("bad"))
 
 
-@pytest.mark.parametrize("case", ["zero-byte", "truncated", "text", "unsupported codec",
-                                  "no video stream", "absurd dimensions", "zero duration",
-                                  "corrupt audio"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "zero-byte",
+        "truncated",
+        "text",
+        "unsupported codec",
+        "no video stream",
+        "absurd dimensions",
+        "zero duration",
+        "corrupt audio",
+    ],
+)
 def test_bad_input_becomes_one_cannot_be_checked_fail(bad, case):
     result = check_file(bad[case])
     assert [(f.check_id, f.severity) for f in result.findings] == [("decode", "fail")]
     assert result.findings[0].message.startswith("cannot be checked: ")
-    keyword = {"zero-byte": "zero-byte", "truncated": "truncated", "text": "text file",
-               "unsupported codec": "unsupported", "no video stream": "no video stream",
-               "absurd dimensions": "absurd", "zero duration": "zero duration",
-               "corrupt audio": "corrupt audio"}[case]
+    keyword = {
+        "zero-byte": "zero-byte",
+        "truncated": "truncated",
+        "text": "text file",
+        "unsupported codec": "unsupported",
+        "no video stream": "no video stream",
+        "absurd dimensions": "absurd",
+        "zero duration": "zero duration",
+        "corrupt audio": "corrupt audio",
+    }[case]
     assert keyword in result.findings[0].message
 
 

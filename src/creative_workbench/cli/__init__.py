@@ -25,6 +25,7 @@ def _register_commands() -> None:
 
     core.register(app)
     # further command modules register here
+    __import__("creative_workbench.cli.models", fromlist=["register"]).register(app)
     __import__("creative_workbench.cli.research", fromlist=["register"]).register(app)
     __import__("creative_workbench.cli.qa", fromlist=["register"]).register(app)
     __import__("creative_workbench.cli.demo", fromlist=["register"]).register(app)

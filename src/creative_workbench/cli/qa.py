@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from creative_workbench.config import Workspace, load_project
+from creative_workbench.errors import WorkbenchError
 from creative_workbench.placements import get_placement
 from creative_workbench.reports.theme import SEVERITY_COLOURS
 
@@ -18,21 +19,33 @@ out = Console()
 err = Console(stderr=True)
 
 
+class QAFailedError(WorkbenchError):
+    """Some deliverable failed the gate: exit code 1, like a failed test run."""
+
+    exit_code = 1
+
+
 def qa_command(
     paths: Annotated[list[Path], typer.Argument(help="Deliverable files or folders to check.")],
     project: Annotated[str, typer.Option("--project", help="Project name under data/projects.")],
-    placement: Annotated[str | None, typer.Option(
-        help="Placement id for every file (default: project.toml deliverables, else the file "
-             "name <concept>_<placement>_<version>).")] = None,
-    json_path: Annotated[Path | None, typer.Option("--json", help="Write results as JSON.")]
-    = None,
+    placement: Annotated[
+        str | None,
+        typer.Option(
+            help="Placement id for every file (default: project.toml deliverables, else the file "
+            "name <concept>_<placement>_<version>)."
+        ),
+    ] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Write results as JSON.")] = None,
     junit_path: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML.")] = None,
-    executor: Annotated[str | None, typer.Option(
-        help="process (default), thread, or dask://HOST:PORT.")] = None,
+    executor: Annotated[
+        str | None, typer.Option(help="process (default), thread, or dask://HOST:PORT.")
+    ] = None,
     workers: Annotated[int | None, typer.Option(help="Parallel workers.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
-    root: Annotated[Path | None, typer.Option(
-        "--root", help="Workspace folder holding data/ (default: current folder).")] = None,
+    root: Annotated[
+        Path | None,
+        typer.Option("--root", help="Workspace folder holding data/ (default: current folder)."),
+    ] = None,
 ) -> None:
     """Check deliverables; exit 0 when all pass, 1 when any fails (warnings only with --strict)."""
     from creative_workbench.pipeline.qa_output import write_json, write_junit
@@ -42,38 +55,51 @@ def qa_command(
     if placement is not None:
         get_placement(placement)
     files = collect_files(paths)
-    with Progress(TextColumn("[bold]qa"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}"), TimeElapsedColumn(), console=err) as bar:
+    with Progress(
+        TextColumn("[bold]qa"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+    ) as bar:
         task = bar.add_task("", total=len(files))
 
         def done(result) -> None:
             bar.update(task, advance=1, description=Path(result.file).name)
 
-        run = run_qa(loaded, files, placement=placement, executor=executor, workers=workers,
-                     on_result=done)
+        run = run_qa(
+            loaded, files, placement=placement, executor=executor, workers=workers, on_result=done
+        )
     out.print(summary_table(run), soft_wrap=True)
     if json_path:
         write_json(run, json_path, strict)
     if junit_path:
         write_junit(run, junit_path, strict)
     if run.failed(strict):
-        raise typer.Exit(1)
+        bad = sum(r.severity == "fail" or (strict and r.severity == "warn") for r in run.results)
+        # typer.Exit is swallowed by app(standalone_mode=False); main() maps this to exit 1
+        raise QAFailedError(
+            f"{bad} of {len(run.results)} deliverable(s) did not pass QA"
+            + (" (--strict: warnings count)" if strict else "")
+        )
 
 
 def summary_table(run) -> Table:
     """Rich table: one row per file with its verdict and the first failing checks."""
     table = Table(title=f"QA gate — run {run.run_id}")
     for name in ("file", "placement", "verdict", "problems", "s"):
-        table.add_column(name, justify="right" if name == "s" else "left",
-                         overflow="fold")
+        table.add_column(name, justify="right" if name == "s" else "left", overflow="fold")
     for result in run.results:
         colour = SEVERITY_COLOURS[result.severity]
-        problems = [f"{f.check_id}: {f.message}" for f in result.findings
-                    if f.severity != "pass"]
-        table.add_row(Path(result.file).name, result.placement or "—",
-                      f"[{colour}]{result.severity}[/]",
-                      "\n".join(problems[:4]) + (" …" if len(problems) > 4 else ""),
-                      f"{result.seconds:.2f}")
+        problems = [f"{f.check_id}: {f.message}" for f in result.findings if f.severity != "pass"]
+        table.add_row(
+            Path(result.file).name,
+            result.placement or "—",
+            f"[{colour}]{result.severity}[/]",
+            "\n".join(problems[:4]) + (" …" if len(problems) > 4 else ""),
+            f"{result.seconds:.2f}",
+        )
     return table
 
 

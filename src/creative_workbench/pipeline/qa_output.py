@@ -19,8 +19,13 @@ def qa_json(run: QARun, strict: bool = False) -> dict:
         data.pop("thumbnails", None)
         data.pop("loudness", None)
         files.append(data)
-    return {"run_id": run.run_id, "placements_version": placements_version(),
-            "strict": strict, "passed": not run.failed(strict), "files": files}
+    return {
+        "run_id": run.run_id,
+        "placements_version": placements_version(),
+        "strict": strict,
+        "passed": not run.failed(strict),
+        "files": files,
+    }
 
 
 def write_json(run: QARun, path: Path, strict: bool = False) -> Path:
@@ -33,12 +38,14 @@ def junit_xml(run: QARun, strict: bool = False) -> str:
     suites = ET.Element("testsuites", name="workbench qa")
     total_failures = 0
     for result in run.results:
-        suite = ET.SubElement(suites, "testsuite", name=Path(result.file).name,
-                              time=f"{result.seconds:.3f}")
+        suite = ET.SubElement(
+            suites, "testsuite", name=Path(result.file).name, time=f"{result.seconds:.3f}"
+        )
         failures = 0
         for f in result.findings:
-            case = ET.SubElement(suite, "testcase", classname=Path(result.file).name,
-                                 name=f.check_id)
+            case = ET.SubElement(
+                suite, "testcase", classname=Path(result.file).name, name=f.check_id
+            )
             detail = f"measured: {f.measured}\nexpected: {f.expected}\nwhere: {f.where}"
             if f.severity == "fail" or (strict and f.severity == "warn"):
                 failures += 1

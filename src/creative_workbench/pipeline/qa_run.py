@@ -20,8 +20,21 @@ from creative_workbench.qa.findings import findings_frame
 from creative_workbench.qa.sandbox import check_isolated
 from creative_workbench.schemas import FindingsSchema, validate
 
-MEDIA_SUFFIXES = {".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".3gp", ".mpeg", ".mpg",
-                  ".jpg", ".jpeg", ".png", ".webp"}
+MEDIA_SUFFIXES = {
+    ".mp4",
+    ".mov",
+    ".m4v",
+    ".webm",
+    ".mkv",
+    ".avi",
+    ".3gp",
+    ".mpeg",
+    ".mpg",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".webp",
+}
 
 
 @dataclass(frozen=True)
@@ -39,13 +52,25 @@ class QARun:
 
     def summary(self) -> pl.DataFrame:
         """One row per file: name, placement, verdict, fail/warn counts, seconds."""
-        rows = [{"file": Path(r.file).name, "placement": r.placement or "",
-                 "verdict": r.severity,
-                 "fails": sum(f.severity == "fail" for f in r.findings),
-                 "warnings": sum(f.severity == "warn" for f in r.findings),
-                 "seconds": r.seconds} for r in self.results]
-        schema = {"file": pl.Utf8, "placement": pl.Utf8, "verdict": pl.Utf8, "fails": pl.Int64,
-                  "warnings": pl.Int64, "seconds": pl.Float64}
+        rows = [
+            {
+                "file": Path(r.file).name,
+                "placement": r.placement or "",
+                "verdict": r.severity,
+                "fails": sum(f.severity == "fail" for f in r.findings),
+                "warnings": sum(f.severity == "warn" for f in r.findings),
+                "seconds": r.seconds,
+            }
+            for r in self.results
+        ]
+        schema = {
+            "file": pl.Utf8,
+            "placement": pl.Utf8,
+            "verdict": pl.Utf8,
+            "fails": pl.Int64,
+            "warnings": pl.Int64,
+            "seconds": pl.Float64,
+        }
         return pl.DataFrame(rows, schema=schema)
 
 
@@ -55,8 +80,11 @@ def collect_files(paths: Sequence[Path | str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file()
-                            and p.suffix.lower() in MEDIA_SUFFIXES and not p.name.startswith("."))
+            files += sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in MEDIA_SUFFIXES and not p.name.startswith(".")
+            )
         elif path.is_file():
             files.append(path)
         else:
@@ -79,11 +107,20 @@ def sha256_of(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-def run_qa(project: Project | None, paths: Sequence[Path | str], *, placement: str | None = None,
-           executor: str | None = None, workers: int | None = None,
-           on_result: Callable[[GateResult], None] | None = None,
-           keep_media: bool = True, record: bool = True) -> QARun:
-    """Check every file under PATHS; store findings in the project's state; return the run."""
+def run_qa(
+    project: Project | None,
+    paths: Sequence[Path | str],
+    *,
+    placement: str | None = None,
+    executor: str | None = None,
+    workers: int | None = None,
+    on_result: Callable[[GateResult], None] | None = None,
+    keep_media: bool = True,
+    record: bool = True,
+) -> QARun:
+    """Check every file under PATHS (default: the project's deliverables/); record the run."""
+    if not paths and project is not None:
+        paths = [project.deliverables_dir]
     files = collect_files(paths)
     contexts = {f: context_for(f, project, placement, keep_media).to_dict() for f in files}
     limit = project.config.thresholds.per_file_time_limit_s if project else 60.0
@@ -111,8 +148,17 @@ def store_run(project: Project, run: QARun) -> None:
     rows = []
     for result in run.results:
         digest = sha256_of(Path(result.file))
-        rows += [{"run_id": run.run_id, "at": at, "file": result.file, "sha256": digest,
-                  "placement": result.placement, **f.to_dict()} for f in result.findings]
+        rows += [
+            {
+                "run_id": run.run_id,
+                "at": at,
+                "file": result.file,
+                "sha256": digest,
+                "placement": result.placement,
+                **f.to_dict(),
+            }
+            for f in result.findings
+        ]
     store.insert_rows("qa_results", rows)
     counts = {s: sum(r.severity == s for r in run.results) for s in ("pass", "warn", "fail")}
     store.record_event("qa.run", {"run_id": run.run_id, "files": len(run.results), **counts})
@@ -123,4 +169,5 @@ def latest_results(project: Project) -> pl.DataFrame:
     return Store(project.state_db).query(
         'SELECT file, placement, check_id, severity, measured, expected, "where", message, at '
         "FROM qa_results WHERE run_id = (SELECT run_id FROM qa_results ORDER BY id DESC LIMIT 1)"
-        " ORDER BY id")
+        " ORDER BY id"
+    )

@@ -29,6 +29,10 @@ class TrainingData:
     performance: PerformanceData
     warnings: list[QualityWarning]
 
+    def warning_lines(self) -> list[str]:
+        """One sentence per data-quality warning (or a line saying there were none)."""
+        return [w.message for w in self.warnings] or ["no data-quality warnings"]
+
     def coverage(self) -> pl.DataFrame:
         """What the model learns from: creatives, rows, dates, impressions, clicks, conversions."""
         rows = self.rows

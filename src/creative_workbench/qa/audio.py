@@ -81,8 +81,9 @@ def true_peak_dbtp(samples: np.ndarray) -> float:
     return db(peak)
 
 
-def clipping_runs(samples: np.ndarray, rate: int, level_dbfs: float,
-                  min_run: int) -> list[tuple[float, float, int]]:
+def clipping_runs(
+    samples: np.ndarray, rate: int, level_dbfs: float, min_run: int
+) -> list[tuple[float, float, int]]:
     """Runs of at least MIN_RUN consecutive samples at or above LEVEL_DBFS: (start, end, n)."""
     level = 10 ** (level_dbfs / 20)
     if samples.size == 0 or max(float(samples.max()), -float(samples.min())) < level:
@@ -103,8 +104,9 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
 
 
-def window_levels_dbfs(samples: np.ndarray, rate: int, window_s: float = LEVEL_WINDOW_S
-                       ) -> np.ndarray:
+def window_levels_dbfs(
+    samples: np.ndarray, rate: int, window_s: float = LEVEL_WINDOW_S
+) -> np.ndarray:
     """RMS level in dBFS of consecutive windows (loudest channel)."""
     hop = max(1, int(window_s * rate))
     count = samples.shape[0] // hop
@@ -116,8 +118,9 @@ def window_levels_dbfs(samples: np.ndarray, rate: int, window_s: float = LEVEL_W
         return 20 * np.log10(rms)
 
 
-def silences(samples: np.ndarray, rate: int, level_dbfs: float,
-             min_s: float) -> list[tuple[float, float]]:
+def silences(
+    samples: np.ndarray, rate: int, level_dbfs: float, min_s: float
+) -> list[tuple[float, float]]:
     """Silent stretches (below LEVEL_DBFS for at least MIN_S) inside the spot, not at its ends."""
     levels = window_levels_dbfs(samples, rate)
     found = []
@@ -167,85 +170,162 @@ def measure(track: AudioTrack, thresholds: QAThresholds) -> AudioMeasurements:
         integrated_lufs=integrated,
         momentary_lufs=momentary,
         true_peak_dbtp=true_peak_dbtp(samples),
-        clip_runs=clipping_runs(samples, rate, thresholds.clip_level_dbfs,
-                                thresholds.clip_run_samples),
+        clip_runs=clipping_runs(
+            samples, rate, thresholds.clip_level_dbfs, thresholds.clip_run_samples
+        ),
         silences=silences(samples, rate, thresholds.silence_dbfs, thresholds.silence_min_s),
         speech_share=speech_share(samples, rate),
     )
 
 
-def audio_findings(measured: AudioMeasurements | None, placement: Placement | None,
-                   thresholds: QAThresholds, voiceover: bool) -> list[Finding]:
+def audio_findings(
+    measured: AudioMeasurements | None,
+    placement: Placement | None,
+    thresholds: QAThresholds,
+    voiceover: bool,
+) -> list[Finding]:
     """Findings for presence, signal, loudness, true peak, clipping, silences and speech."""
     required = bool(placement and placement.audio_required)
     if measured is None:
         need = "required by " + placement.label if required and placement else "optional"
-        return [finding("audio.present", not required, "no audio stream", need,
-                        "No audio stream." + (" This placement needs sound." if required
-                                              else " Fine for this placement."))]
+        return [
+            finding(
+                "audio.present",
+                not required,
+                "no audio stream",
+                need,
+                "No audio stream."
+                + (" This placement needs sound." if required else " Fine for this placement."),
+            )
+        ]
     found = [finding("audio.present", True, "audio stream", "audio stream", "Audio is present.")]
     silent = measured.peak_dbfs < thresholds.digital_silence_dbfs
-    found.append(finding(
-        "audio.signal", not silent, f"peak {_fmt_db(measured.peak_dbfs)} dBFS",
-        f"signal above {thresholds.digital_silence_dbfs:.0f} dBFS",
-        "The audio track is digitally silent: the mix was not exported." if silent
-        else "The audio track carries signal."))
+    found.append(
+        finding(
+            "audio.signal",
+            not silent,
+            f"peak {_fmt_db(measured.peak_dbfs)} dBFS",
+            f"signal above {thresholds.digital_silence_dbfs:.0f} dBFS",
+            "The audio track is digitally silent: the mix was not exported."
+            if silent
+            else "The audio track carries signal.",
+        )
+    )
     if silent:
-        return found + [
-            Finding("audio.loudness", "fail", "no measurable loudness",
-                    f"{placement.loudness_target_lufs:.1f} LUFS" if placement else None, None,
-                    "Nothing to measure: the track is silent."),
-            Finding("audio.silence_gaps", "fail", "silent throughout", "sound inside the spot",
-                    fmt_time_range(0.0, measured.duration_s), "The whole spot is silent."),
+        return [
+            *found,
+            Finding(
+                "audio.loudness",
+                "fail",
+                "no measurable loudness",
+                f"{placement.loudness_target_lufs:.1f} LUFS" if placement else None,
+                None,
+                "Nothing to measure: the track is silent.",
+            ),
+            Finding(
+                "audio.silence_gaps",
+                "fail",
+                "silent throughout",
+                "sound inside the spot",
+                fmt_time_range(0.0, measured.duration_s),
+                "The whole spot is silent.",
+            ),
         ]
     if placement is not None:
         found.append(_loudness_finding(measured, placement, thresholds))
         limit = thresholds.true_peak_max_dbtp
         limit = placement.true_peak_max_dbtp if limit is None else limit
         over = measured.true_peak_dbtp > limit
-        found.append(finding(
-            "audio.true_peak", not over, f"{measured.true_peak_dbtp:.1f} dBTP",
-            f"≤ {limit:.1f} dBTP", f"True peak {measured.true_peak_dbtp:.1f} dBTP "
-            + ("is over the ceiling; it will distort after platform transcoding." if over
-               else "is under the ceiling.")))
+        found.append(
+            finding(
+                "audio.true_peak",
+                not over,
+                f"{measured.true_peak_dbtp:.1f} dBTP",
+                f"≤ {limit:.1f} dBTP",
+                f"True peak {measured.true_peak_dbtp:.1f} dBTP "
+                + (
+                    "is over the ceiling; it will distort after platform transcoding."
+                    if over
+                    else "is under the ceiling."
+                ),
+            )
+        )
     runs = measured.clip_runs
-    found.append(finding(
-        "audio.clipping", not runs, f"{len(runs)} clipped run(s)",
-        f"no run of ≥ {thresholds.clip_run_samples} samples at ≥ "
-        f"{thresholds.clip_level_dbfs} dBFS",
-        f"{len(runs)} run(s) of consecutive full-scale samples, longest "
-        f"{max(r[2] for r in runs)} samples: audible distortion." if runs else "No clipping.",
-        where=", ".join(fmt_time_range(s, e) for s, e, _ in runs[:5]) or None))
+    found.append(
+        finding(
+            "audio.clipping",
+            not runs,
+            f"{len(runs)} clipped run(s)",
+            f"no run of ≥ {thresholds.clip_run_samples} samples at ≥ "
+            f"{thresholds.clip_level_dbfs} dBFS",
+            f"{len(runs)} run(s) of consecutive full-scale samples, longest "
+            f"{max(r[2] for r in runs)} samples: audible distortion."
+            if runs
+            else "No clipping.",
+            where=", ".join(fmt_time_range(s, e) for s, e, _ in runs[:5]) or None,
+        )
+    )
     gaps = measured.silences
-    found.append(finding(
-        "audio.silence_gaps", not gaps, f"{len(gaps)} silence(s)",
-        f"no silence ≥ {thresholds.silence_min_s:g} s below {thresholds.silence_dbfs:g} dBFS",
-        f"{len(gaps)} silent stretch(es) inside the spot." if gaps else "No silent gaps.",
-        where=", ".join(fmt_time_range(s, e) for s, e in gaps[:5]) or None, bad="warn"))
+    found.append(
+        finding(
+            "audio.silence_gaps",
+            not gaps,
+            f"{len(gaps)} silence(s)",
+            f"no silence ≥ {thresholds.silence_min_s:g} s below {thresholds.silence_dbfs:g} dBFS",
+            f"{len(gaps)} silent stretch(es) inside the spot." if gaps else "No silent gaps.",
+            where=", ".join(fmt_time_range(s, e) for s, e in gaps[:5]) or None,
+            bad="warn",
+        )
+    )
     if voiceover:
         speaking = measured.speech_share >= SPEECH_MIN_SHARE
-        found.append(finding(
-            "audio.speech", speaking, f"speech in {measured.speech_share:.0%} of the spot",
-            f"voiceover (≥ {SPEECH_MIN_SHARE:.0%})",
-            "A voiceover is audible." if speaking
-            else "No voiceover detected although one is expected."))
+        found.append(
+            finding(
+                "audio.speech",
+                speaking,
+                f"speech in {measured.speech_share:.0%} of the spot",
+                f"voiceover (≥ {SPEECH_MIN_SHARE:.0%})",
+                "A voiceover is audible."
+                if speaking
+                else "No voiceover detected although one is expected.",
+            )
+        )
     return found
 
 
-def _loudness_finding(measured: AudioMeasurements, placement: Placement,
-                      thresholds: QAThresholds) -> Finding:
+def _loudness_finding(
+    measured: AudioMeasurements, placement: Placement, thresholds: QAThresholds
+) -> Finding:
     target, tolerance = placement.loudness_target_lufs, thresholds.loudness_tolerance_lu
     value = measured.integrated_lufs
     expected = f"{target:.1f} ± {tolerance:g} LUFS"
     if value > target + tolerance:
-        return Finding("audio.loudness", "fail", f"{value:.1f} LUFS", expected, None,
-                       f"{value - target:+.1f} LU too loud for {placement.label}; platforms "
-                       "turn it down and the limiter squashes it.")
+        return Finding(
+            "audio.loudness",
+            "fail",
+            f"{value:.1f} LUFS",
+            expected,
+            None,
+            f"{value - target:+.1f} LU too loud for {placement.label}; platforms "
+            "turn it down and the limiter squashes it.",
+        )
     if value < target - tolerance:
-        return Finding("audio.loudness", "warn", f"{_fmt_db(value)} LUFS", expected, None,
-                       f"{target - value:.1f} LU quieter than {placement.label} expects.")
-    return Finding("audio.loudness", "pass", f"{value:.1f} LUFS", expected, None,
-                   "Integrated loudness is on target.")
+        return Finding(
+            "audio.loudness",
+            "warn",
+            f"{_fmt_db(value)} LUFS",
+            expected,
+            None,
+            f"{target - value:.1f} LU quieter than {placement.label} expects.",
+        )
+    return Finding(
+        "audio.loudness",
+        "pass",
+        f"{value:.1f} LUFS",
+        expected,
+        None,
+        "Integrated loudness is on target.",
+    )
 
 
 def _fmt_db(value: float) -> str:

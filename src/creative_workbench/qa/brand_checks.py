@@ -71,8 +71,11 @@ def dominant_colours(rgb: np.ndarray, k: int = DOMINANT_K) -> list[tuple[np.ndar
     """The K dominant colours of a frame (k-means on a small copy) with their pixel shares."""
     height, width = rgb.shape[:2]
     scale = COLOUR_SAMPLE_SIDE / max(height, width)
-    small = cv2.resize(rgb, (max(1, round(width * scale)), max(1, round(height * scale))),
-                       interpolation=cv2.INTER_AREA)
+    small = cv2.resize(
+        rgb,
+        (max(1, round(width * scale)), max(1, round(height * scale))),
+        interpolation=cv2.INTER_AREA,
+    )
     pixels = small.reshape(-1, 3).astype(np.float32)
     k = min(k, len(np.unique(pixels, axis=0)))
     cv2.setRNGSeed(7)
@@ -92,8 +95,9 @@ def palette_distance(colours: np.ndarray, palette_hex: Sequence[str]) -> np.ndar
     return deltaE_ciede2000(lab_c, lab_p).min(axis=1)
 
 
-def palette_finding(frames: Sequence[SampledFrame], palette_hex: Sequence[str],
-                    thresholds: QAThresholds) -> tuple[Finding, list[float]]:
+def palette_finding(
+    frames: Sequence[SampledFrame], palette_hex: Sequence[str], thresholds: QAThresholds
+) -> tuple[Finding, list[float]]:
     """Share of dominant colour on palette across frames; the off-palette frame times."""
     tolerance = thresholds.palette_delta_e
     per_frame, off_times, off_hex = [], [], []
@@ -104,37 +108,54 @@ def palette_finding(frames: Sequence[SampledFrame], palette_hex: Sequence[str],
         per_frame.append(share)
         if share < thresholds.palette_min_share:
             off_times.append(frame.time)
-            worst = int(np.argmax([s if d > tolerance else 0 for (_, s), d in
-                                   zip(colours, distance, strict=True)]))
+            worst = int(
+                np.argmax(
+                    [s if d > tolerance else 0 for (_, s), d in zip(colours, distance, strict=True)]
+                )
+            )
             off_hex.append("#{:02x}{:02x}{:02x}".format(*np.round(colours[worst][0]).astype(int)))
     overall = float(np.mean(per_frame)) if per_frame else 0.0
     ok = overall >= thresholds.palette_min_share
     where = ", ".join(f"{t:.1f} s" for t in off_times[:6]) or None
     shown = ", ".join(dict.fromkeys(off_hex))
-    message = (f"{overall:.0%} of the dominant colour is on the brand palette." if ok else
-               f"Only {overall:.0%} of the dominant colour is on palette; off-palette "
-               f"colours {shown}.")
-    return finding("brand.palette", ok, f"{overall:.0%} on palette (ΔE00 ≤ {tolerance:g})",
-                   f"≥ {thresholds.palette_min_share:.0%} on palette", message,
-                   where=where), off_times
+    message = (
+        f"{overall:.0%} of the dominant colour is on the brand palette."
+        if ok
+        else f"Only {overall:.0%} of the dominant colour is on palette; off-palette "
+        f"colours {shown}."
+    )
+    return finding(
+        "brand.palette",
+        ok,
+        f"{overall:.0%} on palette (ΔE00 ≤ {tolerance:g})",
+        f"≥ {thresholds.palette_min_share:.0%} on palette",
+        message,
+        where=where,
+    ), off_times
 
 
 def _scales(frame_width: int, template: LogoTemplate, min_pct: float) -> np.ndarray:
-    low = max(MIN_TEMPLATE_PX, MIN_TEMPLATE_HEIGHT_PX * template.aspect,
-              min_pct / 100 * frame_width)
+    low = max(
+        MIN_TEMPLATE_PX, MIN_TEMPLATE_HEIGHT_PX * template.aspect, min_pct / 100 * frame_width
+    )
     high = LOGO_MAX_WIDTH_PCT / 100 * frame_width
     return np.geomspace(low, max(low, high), LOGO_SCALES) / template.grey.shape[1]
 
 
-def match_logo(grey: np.ndarray, template: LogoTemplate,
-               scales: Sequence[float]) -> tuple[float, tuple[int, int, int, int], float]:
+def match_logo(
+    grey: np.ndarray, template: LogoTemplate, scales: Sequence[float]
+) -> tuple[float, tuple[int, int, int, int], float]:
     """Best (score, pixel box, scale) of TEMPLATE in GREY across SCALES."""
     best = (-1.0, (0, 0, 0, 0), 0.0)
     for scale in scales:
         w = round(template.grey.shape[1] * scale)
         h = round(template.grey.shape[0] * scale)
-        if (w < MIN_TEMPLATE_PX or h < MIN_TEMPLATE_HEIGHT_PX or w > grey.shape[1]
-                or h > grey.shape[0]):
+        if (
+            w < MIN_TEMPLATE_PX
+            or h < MIN_TEMPLATE_HEIGHT_PX
+            or w > grey.shape[1]
+            or h > grey.shape[0]
+        ):
             continue
         templ = cv2.resize(template.grey, (w, h), interpolation=cv2.INTER_AREA)
         mask = None
@@ -150,8 +171,9 @@ def match_logo(grey: np.ndarray, template: LogoTemplate,
     return best
 
 
-def find_logos(frames: Sequence[SampledFrame], logo_paths: Sequence[Path],
-               thresholds: QAThresholds) -> list[LogoHit | None]:
+def find_logos(
+    frames: Sequence[SampledFrame], logo_paths: Sequence[Path], thresholds: QAThresholds
+) -> list[LogoHit | None]:
     """Per frame, the logo hit at or above the match threshold (None when absent).
 
     The full scale sweep runs on a few frames; once a scale is known, the other frames are
@@ -180,8 +202,7 @@ def find_logos(frames: Sequence[SampledFrame], logo_paths: Sequence[Path],
             if score >= thresholds.logo_match_threshold:
                 known.setdefault(t_index, scale)
                 grey = greys[index]
-                box = (x / grey.shape[1], y / grey.shape[0], w / grey.shape[1],
-                       h / grey.shape[0])
+                box = (x / grey.shape[1], y / grey.shape[0], w / grey.shape[1], h / grey.shape[0])
                 current = hits[index]
                 if current is None or score > current.score:
                     hits[index] = LogoHit(frames[index].time, score, box)
@@ -201,33 +222,62 @@ def _probe_frames(count: int) -> set[int]:
     return {count // 2, count - 1}
 
 
-def logo_findings(hits: Sequence[LogoHit | None], thresholds: QAThresholds, has_logo_files: bool,
-                  video: bool) -> list[Finding]:
+def logo_findings(
+    hits: Sequence[LogoHit | None], thresholds: QAThresholds, has_logo_files: bool, video: bool
+) -> list[Finding]:
     """brand.logo (present, big enough) and, for video, brand.early."""
     if not has_logo_files:
-        return [Finding("brand.logo", "warn", "no logo file", "logo in brand guide", None,
-                        "The brand guide names no logo file, so the logo cannot be checked.")]
+        return [
+            Finding(
+                "brand.logo",
+                "warn",
+                "no logo file",
+                "logo in brand guide",
+                None,
+                "The brand guide names no logo file, so the logo cannot be checked.",
+            )
+        ]
     found = [h for h in hits if h is not None]
     min_pct = thresholds.logo_min_width_pct
     if not found:
-        result = [Finding("brand.logo", "fail", "not found", f"logo ≥ {min_pct:g}% of frame width",
-                          None, "The brand logo was not found in any sampled frame (or it "
-                          "is too small to recognise).")]
+        result = [
+            Finding(
+                "brand.logo",
+                "fail",
+                "not found",
+                f"logo ≥ {min_pct:g}% of frame width",
+                None,
+                "The brand logo was not found in any sampled frame (or it "
+                "is too small to recognise).",
+            )
+        ]
     else:
         largest = max(found, key=lambda h: h.box[2])
         width_pct = largest.box[2] * 100
-        result = [finding("brand.logo", width_pct >= min_pct,
-                          f"found (match {largest.score:.2f}, {width_pct:.0f}% wide)",
-                          f"logo ≥ {min_pct:g}% of frame width",
-                          "The logo is present." if width_pct >= min_pct else
-                          f"The logo is only {width_pct:.1f}% of the frame width.",
-                          where=f"{largest.time:.1f} s")]
+        result = [
+            finding(
+                "brand.logo",
+                width_pct >= min_pct,
+                f"found (match {largest.score:.2f}, {width_pct:.0f}% wide)",
+                f"logo ≥ {min_pct:g}% of frame width",
+                "The logo is present."
+                if width_pct >= min_pct
+                else f"The logo is only {width_pct:.1f}% of the frame width.",
+                where=f"{largest.time:.1f} s",
+            )
+        ]
     if video:
         first = min((h.time for h in found), default=None)
         early = first is not None and first <= thresholds.brand_early_s
-        result.append(finding(
-            "brand.early", early, "never" if first is None else f"first at {first:.1f} s",
-            f"logo within {thresholds.brand_early_s:g} s",
-            "The brand shows early." if early else
-            f"The logo does not appear within the first {thresholds.brand_early_s:g} s."))
+        result.append(
+            finding(
+                "brand.early",
+                early,
+                "never" if first is None else f"first at {first:.1f} s",
+                f"logo within {thresholds.brand_early_s:g} s",
+                "The brand shows early."
+                if early
+                else f"The logo does not appear within the first {thresholds.brand_early_s:g} s.",
+            )
+        )
     return result

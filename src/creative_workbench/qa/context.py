@@ -74,8 +74,9 @@ def placement_from_name(filename: str) -> str | None:
     return max(found, key=len) if found else None
 
 
-def context_for(path: Path, project: Project | None, placement: str | None = None,
-                keep_media: bool = True) -> GateContext:
+def context_for(
+    path: Path, project: Project | None, placement: str | None = None, keep_media: bool = True
+) -> GateContext:
     """The gate context for PATH: --placement, else project deliverables, else the file name."""
     spec = project.deliverable_spec(path.name) if project else None
     chosen = placement or (spec.placement if spec else None) or placement_from_name(path.name)
@@ -92,7 +93,13 @@ def context_for(path: Path, project: Project | None, placement: str | None = Non
             logos = tuple(dict.fromkeys(str(p) for p in brand.logos.values() if p.is_file()))
         thresholds = project.config.thresholds.model_dump()
         others = tuple(dict.fromkeys(d.cta for d in project.config.deliverables if d.cta))
-    return GateContext(placement=chosen, cta=spec.cta if spec else None,
-                       voiceover=bool(spec and spec.voiceover), other_ctas=others,
-                       palette=palette, logos=logos, thresholds=thresholds,
-                       keep_media=keep_media)
+    return GateContext(
+        placement=chosen,
+        cta=spec.cta if spec else None,
+        voiceover=bool(spec and spec.voiceover),
+        other_ctas=others,
+        palette=palette,
+        logos=logos,
+        thresholds=thresholds,
+        keep_media=keep_media,
+    )

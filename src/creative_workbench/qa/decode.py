@@ -87,8 +87,11 @@ class FrameSampler:
         self._open()
         stream = self._stream
         start = stream.start_time or 0
-        return [float((e.timestamp - start) * stream.time_base)
-                for e in stream.index_entries if e.is_keyframe]
+        return [
+            float((e.timestamp - start) * stream.time_base)
+            for e in stream.index_entries
+            if e.is_keyframe
+        ]
 
     def snap(self, target: float, window_s: float) -> float:
         """The keyframe time nearest TARGET within WINDOW_S (cheap to decode), else TARGET."""
@@ -108,8 +111,9 @@ class FrameSampler:
                 return frame
         if self.info.kind == "image":
             if not self.frames:
-                self.frames.append(SampledFrame(0.0, load_image(Path(self.info.path),
-                                                                self._long_side)))
+                self.frames.append(
+                    SampledFrame(0.0, load_image(Path(self.info.path), self._long_side))
+                )
             return self.frames[0]
         try:
             chosen = self._decode_to(max(target, 0.0), tolerance_s)
@@ -118,8 +122,9 @@ class FrameSampler:
             raise MediaError(f"video cannot be decoded ({reason})") from None
         if chosen is None:
             raise MediaError("zero duration (no video frames decode)")
-        rgb = chosen.reformat(width=self._size[0], height=self._size[1], format="rgb24",
-                              interpolation="AREA").to_ndarray()
+        rgb = chosen.reformat(
+            width=self._size[0], height=self._size[1], format="rgb24", interpolation="AREA"
+        ).to_ndarray()
         sampled = SampledFrame(_frame_time(chosen, self._stream), np.rot90(rgb, self._turns))
         self.frames.append(sampled)
         return sampled
@@ -130,8 +135,7 @@ class FrameSampler:
         if self._decoder is None or behind or target - self._position > SEEK_GAP_S:
             if self._exhausted and not behind and self._last is not None:
                 return self._last
-            self._container.seek(_to_pts(self._stream, target), stream=self._stream,
-                                 backward=True)
+            self._container.seek(_to_pts(self._stream, target), stream=self._stream, backward=True)
             self._decoder = self._container.decode(self._stream)
             self._exhausted = False
         for frame in self._decoder:
@@ -143,8 +147,12 @@ class FrameSampler:
         return self._last
 
 
-def sample_frames(info: MediaInfo, times: Iterable[float], long_side: int = ANALYSIS_LONG_SIDE,
-                  tolerance_s: float = 0.25) -> list[SampledFrame]:
+def sample_frames(
+    info: MediaInfo,
+    times: Iterable[float],
+    long_side: int = ANALYSIS_LONG_SIDE,
+    tolerance_s: float = 0.25,
+) -> list[SampledFrame]:
     """Frames at (or up to TOLERANCE_S before) each of TIMES, in time order."""
     with FrameSampler(info, long_side) as sampler:
         return [sampler.at(t, tolerance_s) for t in sorted(set(times))]

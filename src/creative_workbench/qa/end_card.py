@@ -39,8 +39,10 @@ def similarity(expected: str, seen: str) -> float:
     best = 0.0
     for size in {max(1, len(want) - 1), len(want), len(want) + 1}:
         for start in range(0, len(have) - size + 1):
-            best = max(best, SequenceMatcher(None, want, have[start : start + size],
-                                             autojunk=False).ratio())
+            best = max(
+                best,
+                SequenceMatcher(None, want, have[start : start + size], autojunk=False).ratio(),
+            )
     return best
 
 
@@ -84,38 +86,66 @@ def read_end_card(sampler: FrameSampler, duration: float, thresholds: QAThreshol
     return EndCard(last, texts, duration - inner, inner)
 
 
-def end_card_findings(card: EndCard, expected_cta: str | None, other_ctas: Sequence[str],
-                      thresholds: QAThresholds, video: bool) -> list[Finding]:
+def end_card_findings(
+    card: EndCard,
+    expected_cta: str | None,
+    other_ctas: Sequence[str],
+    thresholds: QAThresholds,
+    video: bool,
+) -> list[Finding]:
     """end_card.cta, end_card.leftover and (video) end_card.hold."""
     seen = " ".join(t.text for t in card.texts)
     where = f"{card.frame.time:.1f} s"
     found: list[Finding] = []
     if video:
         held = card.hold_s >= thresholds.end_card_min_hold_s
-        found.append(finding("end_card.hold", held, f"held {card.hold_s:.1f} s",
-                             f"≥ {thresholds.end_card_min_hold_s:g} s",
-                             "The end card is held long enough." if held else
-                             f"The end card is on screen only {card.hold_s:.1f} s.",
-                             where=f"{card.start_s:.1f} s - end"))
+        found.append(
+            finding(
+                "end_card.hold",
+                held,
+                f"held {card.hold_s:.1f} s",
+                f"≥ {thresholds.end_card_min_hold_s:g} s",
+                "The end card is held long enough."
+                if held
+                else f"The end card is on screen only {card.hold_s:.1f} s.",
+                where=f"{card.start_s:.1f} s - end",
+            )
+        )
     if not expected_cta:
         return found
     ratio = thresholds.cta_match_ratio
     score = similarity(expected_cta, seen)
-    others = {c: similarity(c, seen) for c in other_ctas
-              if normalise(c) != normalise(expected_cta)}
+    others = {c: similarity(c, seen) for c in other_ctas if normalise(c) != normalise(expected_cta)}
     leftover = max(others, key=lambda c: (others[c], len(c)), default=None)
-    is_leftover = leftover is not None and others[leftover] >= ratio and (
-        score < ratio or (others[leftover] >= score and len(leftover) > len(expected_cta)))
+    is_leftover = (
+        leftover is not None
+        and others[leftover] >= ratio
+        and (score < ratio or (others[leftover] >= score and len(leftover) > len(expected_cta)))
+    )
     ok = score >= ratio and not is_leftover
     shown = repr(seen[:60]) if seen else "no text"
-    found.append(finding("end_card.cta", ok, f"read {shown} (match {score:.2f})",
-                         repr(expected_cta),
-                         "The end card shows the expected CTA." if ok else
-                         f"The end card does not show the CTA {expected_cta!r}.", where=where))
-    found.append(finding("end_card.leftover", not is_leftover,
-                         f"matches {leftover!r}" if is_leftover else "no other version's CTA",
-                         f"only {expected_cta!r}",
-                         f"The end card still carries another version's CTA {leftover!r}."
-                         if is_leftover else "No leftover CTA from another version.",
-                         where=where))
+    found.append(
+        finding(
+            "end_card.cta",
+            ok,
+            f"read {shown} (match {score:.2f})",
+            repr(expected_cta),
+            "The end card shows the expected CTA."
+            if ok
+            else f"The end card does not show the CTA {expected_cta!r}.",
+            where=where,
+        )
+    )
+    found.append(
+        finding(
+            "end_card.leftover",
+            not is_leftover,
+            f"matches {leftover!r}" if is_leftover else "no other version's CTA",
+            f"only {expected_cta!r}",
+            f"The end card still carries another version's CTA {leftover!r}."
+            if is_leftover
+            else "No leftover CTA from another version.",
+            where=where,
+        )
+    )
     return found

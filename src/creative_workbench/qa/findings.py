@@ -73,20 +73,33 @@ class Finding:
     @classmethod
     def from_dict(cls, row: dict) -> Finding:
         """Inverse of to_dict; extra keys (e.g. file) are ignored."""
-        return cls(**{k: row.get(k) for k in ("check_id", "severity", "measured", "expected",
-                                              "where", "message")})
+        return cls(
+            **{
+                k: row.get(k)
+                for k in ("check_id", "severity", "measured", "expected", "where", "message")
+            }
+        )
 
 
-def finding(check_id: str, ok: bool, measured: str | None, expected: str | None,
-            message: str, *, where: str | None = None, bad: Severity = "fail") -> Finding:
+def finding(
+    check_id: str,
+    ok: bool,
+    measured: str | None,
+    expected: str | None,
+    message: str,
+    *,
+    where: str | None = None,
+    bad: Severity = "fail",
+) -> Finding:
     """A pass when OK, else a finding of severity BAD."""
     return Finding(check_id, "pass" if ok else bad, measured, expected, where, message)
 
 
 def cannot_check(reason: str) -> Finding:
     """The fail finding for a file the gate cannot open or decode."""
-    return Finding("decode", "fail", reason, "a readable media file", None,
-                   f"cannot be checked: {reason}")
+    return Finding(
+        "decode", "fail", reason, "a readable media file", None, f"cannot be checked: {reason}"
+    )
 
 
 def worst(severities: Iterable[str]) -> Severity:

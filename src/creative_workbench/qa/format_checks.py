@@ -44,9 +44,15 @@ def aspect_finding(info: MediaInfo, placement: Placement) -> Finding:
     ok = any(abs(value / a - 1) <= ASPECT_TOLERANCE for a in placement.aspect_values())
     label = aspect_label(info.video.display_width, info.video.display_height)
     expected = " or ".join(placement.aspect_ratios)
-    return finding("format.aspect", ok, f"{label} ({_size(info)})", expected,
-                   f"Aspect {label} suits {placement.label}." if ok else
-                   f"Aspect {label} is wrong for {placement.label}, which needs {expected}.")
+    return finding(
+        "format.aspect",
+        ok,
+        f"{label} ({_size(info)})",
+        expected,
+        f"Aspect {label} suits {placement.label}."
+        if ok
+        else f"Aspect {label} is wrong for {placement.label}, which needs {expected}.",
+    )
 
 
 def resolution_finding(info: MediaInfo, placement: Placement) -> Finding:
@@ -54,28 +60,54 @@ def resolution_finding(info: MediaInfo, placement: Placement) -> Finding:
     width, height = info.video.display_width, info.video.display_height
     sides = sorted((width, height))
     measured = _size(info)
-    if placement.min_resolution and (sides[0] < min(placement.min_resolution)
-                                     or sides[1] < max(placement.min_resolution)):
+    if placement.min_resolution and (
+        sides[0] < min(placement.min_resolution) or sides[1] < max(placement.min_resolution)
+    ):
         low = "×".join(map(str, placement.min_resolution))
-        return Finding("format.resolution", "fail", measured, f"at least {low}", None,
-                       f"Below {placement.label}'s minimum resolution {low}.")
+        return Finding(
+            "format.resolution",
+            "fail",
+            measured,
+            f"at least {low}",
+            None,
+            f"Below {placement.label}'s minimum resolution {low}.",
+        )
     if placement.max_resolution and sides[1] > max(placement.max_resolution):
         high = "×".join(map(str, placement.max_resolution))
-        return Finding("format.resolution", "fail", measured, f"at most {high}", None,
-                       f"Above {placement.label}'s maximum resolution {high}.")
+        return Finding(
+            "format.resolution",
+            "fail",
+            measured,
+            f"at most {high}",
+            None,
+            f"Above {placement.label}'s maximum resolution {high}.",
+        )
     recommended = "×".join(map(str, placement.recommended_resolution))
-    fits_aspect = any(abs(info.display_aspect / a - 1) <= ASPECT_TOLERANCE
-                      for a in placement.aspect_values())
+    fits_aspect = any(
+        abs(info.display_aspect / a - 1) <= ASPECT_TOLERANCE for a in placement.aspect_values()
+    )
     if not fits_aspect:
-        return Finding("format.resolution", "warn", measured, f"{recommended} recommended", None,
-                       f"{width}×{height} matches none of {placement.label}'s sizes; the "
-                       "platform will crop or letterbox it.")
+        return Finding(
+            "format.resolution",
+            "warn",
+            measured,
+            f"{recommended} recommended",
+            None,
+            f"{width}×{height} matches none of {placement.label}'s sizes; the "
+            "platform will crop or letterbox it.",
+        )
     short = min(placement.recommended_resolution)
     ok = sides[0] >= short
-    return finding("format.resolution", ok, measured, f"short side ≥ {short} px",
-                   "Resolution is fine." if ok else
-                   f"Short side {sides[0]} px is below the recommended {short} px; it "
-                   "will look soft.", bad="warn")
+    return finding(
+        "format.resolution",
+        ok,
+        measured,
+        f"short side ≥ {short} px",
+        "Resolution is fine."
+        if ok
+        else f"Short side {sides[0]} px is below the recommended {short} px; it will look soft.",
+        bad="warn",
+    )
 
 
 def duration_finding(info: MediaInfo, placement: Placement) -> Finding:
@@ -83,18 +115,30 @@ def duration_finding(info: MediaInfo, placement: Placement) -> Finding:
     low, high = placement.min_duration_s, placement.max_duration_s
     value = info.duration_s
     ok = low <= value <= high
-    return finding("format.duration", ok, f"{value:.2f} s", f"{low:g}-{high:g} s",
-                   "Duration is within limits." if ok else
-                   f"{value:.1f} s is outside {placement.label}'s {low:g}-{high:g} s.")
+    return finding(
+        "format.duration",
+        ok,
+        f"{value:.2f} s",
+        f"{low:g}-{high:g} s",
+        "Duration is within limits."
+        if ok
+        else f"{value:.1f} s is outside {placement.label}'s {low:g}-{high:g} s.",
+    )
 
 
 def container_finding(info: MediaInfo, placement: Placement) -> Finding:
     """Container must be one the placement accepts."""
     ok = info.container in placement.containers
     allowed = ", ".join(placement.containers)
-    return finding("format.container", ok, info.container, allowed,
-                   "Container accepted." if ok else
-                   f"{placement.label} does not accept {info.container}; export as {allowed}.")
+    return finding(
+        "format.container",
+        ok,
+        info.container,
+        allowed,
+        "Container accepted."
+        if ok
+        else f"{placement.label} does not accept {info.container}; export as {allowed}.",
+    )
 
 
 def codec_finding(info: MediaInfo, placement: Placement) -> Finding:
@@ -106,19 +150,28 @@ def codec_finding(info: MediaInfo, placement: Placement) -> Finding:
         problems.append(f"audio {info.audio.codec} (use {', '.join(placement.audio_codecs)})")
     measured = info.video.codec + (f" / {info.audio.codec}" if info.audio else "")
     expected = f"{'/'.join(placement.video_codecs)} + {'/'.join(placement.audio_codecs)}"
-    return finding("format.codec", not problems, measured, expected,
-                   "Codecs accepted." if not problems else
-                   f"Codec not accepted by {placement.label}: {'; '.join(problems)}.")
+    return finding(
+        "format.codec",
+        not problems,
+        measured,
+        expected,
+        "Codecs accepted."
+        if not problems
+        else f"Codec not accepted by {placement.label}: {'; '.join(problems)}.",
+    )
 
 
 def file_size_finding(info: MediaInfo, placement: Placement) -> Finding:
     """File size under the placement's maximum."""
     size_mb = info.size_bytes / 1024**2
     ok = size_mb <= placement.max_file_size_mb
-    return finding("format.file_size", ok, f"{size_mb:.1f} MB",
-                   f"≤ {placement.max_file_size_mb:g} MB",
-                   "File size is fine." if ok else
-                   f"{size_mb:.0f} MB exceeds {placement.label}'s limit.")
+    return finding(
+        "format.file_size",
+        ok,
+        f"{size_mb:.1f} MB",
+        f"≤ {placement.max_file_size_mb:g} MB",
+        "File size is fine." if ok else f"{size_mb:.0f} MB exceeds {placement.label}'s limit.",
+    )
 
 
 def frame_rate_finding(info: MediaInfo, placement: Placement) -> Finding:
@@ -127,16 +180,27 @@ def frame_rate_finding(info: MediaInfo, placement: Placement) -> Finding:
     limit = placement.max_frame_rate
     ok = rate is None or limit is None or rate <= limit + 0.01
     measured = f"{rate:.3g} fps" if rate else "unknown"
-    return finding("format.frame_rate", ok, measured,
-                   f"≤ {limit:g} fps" if limit else "any",
-                   "Frame rate is fine." if ok else f"{measured} is above {limit:g} fps.")
+    return finding(
+        "format.frame_rate",
+        ok,
+        measured,
+        f"≤ {limit:g} fps" if limit else "any",
+        "Frame rate is fine." if ok else f"{measured} is above {limit:g} fps.",
+    )
 
 
 def format_findings(info: MediaInfo, placement: Placement) -> list[Finding]:
     """Every format check that applies to the file's kind."""
-    found = [aspect_finding(info, placement), resolution_finding(info, placement),
-             file_size_finding(info, placement)]
+    found = [
+        aspect_finding(info, placement),
+        resolution_finding(info, placement),
+        file_size_finding(info, placement),
+    ]
     if info.kind == "video":
-        found += [duration_finding(info, placement), container_finding(info, placement),
-                  codec_finding(info, placement), frame_rate_finding(info, placement)]
+        found += [
+            duration_finding(info, placement),
+            container_finding(info, placement),
+            codec_finding(info, placement),
+            frame_rate_finding(info, placement),
+        ]
     return found

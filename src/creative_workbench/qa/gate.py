@@ -49,8 +49,11 @@ def sample_plan(duration: float, brand_early_s: float, window_s: float) -> list[
     """Times to look at: the first frame, early frames (brand early), a few body frames."""
     early = [t for t in (1.0, brand_early_s) if t < duration]
     body_start, body_end = max(brand_early_s, 0.0), max(0.0, duration - window_s)
-    body = list(np.linspace(body_start, body_end, BODY_SAMPLES + 2)[1:-1]) if (
-        body_end > body_start) else []
+    body = (
+        list(np.linspace(body_start, body_end, BODY_SAMPLES + 2)[1:-1])
+        if (body_end > body_start)
+        else []
+    )
     return sorted({0.0, *early, *(round(float(t), 2) for t in body)})
 
 
@@ -59,9 +62,17 @@ def _run_checks(info: MediaInfo, context: GateContext, result: GateResult) -> No
     placement = get_placement(context.placement) if context.placement else None
     findings: list[Finding] = []
     if placement is None:
-        findings.append(Finding("format.aspect", "warn", None, "a placement", None,
-                                "No placement known: pass --placement or list the file under "
-                                "[[deliverables]] in project.toml; format checks skipped."))
+        findings.append(
+            Finding(
+                "format.aspect",
+                "warn",
+                None,
+                "a placement",
+                None,
+                "No placement known: pass --placement or list the file under "
+                "[[deliverables]] in project.toml; format checks skipped.",
+            )
+        )
     else:
         findings += format_findings(info, placement)
     video = info.kind == "video"
@@ -70,14 +81,26 @@ def _run_checks(info: MediaInfo, context: GateContext, result: GateResult) -> No
     with FrameSampler(info) as sampler:
         card = read_end_card(sampler, info.duration_s, thresholds)
         plan = sample_plan(info.duration_s, thresholds.brand_early_s, card.hold_s) if video else []
-        body = [sampler.at(_snap(sampler, t, thresholds.brand_early_s)) for t in plan] if (
-            video) else [card.frame]
+        body = (
+            [sampler.at(_snap(sampler, t, thresholds.brand_early_s)) for t in plan]
+            if (video)
+            else [card.frame]
+        )
         measured = sound.result() if sound is not None else None
-        findings.insert(0, Finding("decode", "pass", f"{len(sampler.frames)} frames sampled",
-                                   "a readable media file", None, "The file decodes."))
+        findings.insert(
+            0,
+            Finding(
+                "decode",
+                "pass",
+                f"{len(sampler.frames)} frames sampled",
+                "a readable media file",
+                None,
+                "The file decodes.",
+            ),
+        )
         if video:
             findings += audio.audio_findings(measured, placement, thresholds, context.voiceover)
-        frames = _unique(body + [card.frame])
+        frames = _unique([*body, card.frame])
         offending: list[float] = []
         if context.palette:
             palette, off = palette_finding(frames, context.palette, thresholds)
@@ -90,8 +113,7 @@ def _run_checks(info: MediaInfo, context: GateContext, result: GateResult) -> No
             findings += zone_found
             offending += off
         if context.cta or video:
-            findings += end_card_findings(card, context.cta, context.other_ctas, thresholds,
-                                          video)
+            findings += end_card_findings(card, context.cta, context.other_ctas, thresholds, video)
         if context.keep_media:
             result.thumbnails = _thumbnails(sampler.frames, frames[0], card.frame, offending)
             if measured is not None:
@@ -99,7 +121,8 @@ def _run_checks(info: MediaInfo, context: GateContext, result: GateResult) -> No
                     "time_s": [round(float(t), 2) for t in measured.momentary_times()],
                     "momentary_lufs": [round(float(v), 1) for v in measured.momentary_lufs],
                     "integrated_lufs": [round(measured.integrated_lufs, 2)]
-                    if np.isfinite(measured.integrated_lufs) else [],
+                    if np.isfinite(measured.integrated_lufs)
+                    else [],
                 }
     result.findings = findings
 
@@ -146,12 +169,15 @@ def _inside_logo(time: float, box, logos) -> bool:
     """Text that is part of the logo (its wordmark) is judged with the logo, not as text."""
     from creative_workbench.qa.safe_zones import overlap_share
 
-    return any(abs(t - time) < 0.01 and overlap_share(box, (x, y, x + w, y + h)) > 0.5
-               for t, (x, y, w, h) in logos)
+    return any(
+        abs(t - time) < 0.01 and overlap_share(box, (x, y, x + w, y + h)) > 0.5
+        for t, (x, y, w, h) in logos
+    )
 
 
-def _thumbnails(frames: list[SampledFrame], first: SampledFrame, last: SampledFrame,
-                offending: list[float]) -> dict[str, str]:
+def _thumbnails(
+    frames: list[SampledFrame], first: SampledFrame, last: SampledFrame, offending: list[float]
+) -> dict[str, str]:
     thumbs = {"first": jpeg_base64(first.rgb), "last": jpeg_base64(last.rgb)}
     by_time = {round(f.time, 2): f for f in frames}
     for t in sorted(set(round(t, 2) for t in offending))[:MAX_OFFENDING_THUMBS]:
@@ -164,8 +190,11 @@ def jpeg_base64(rgb: np.ndarray, long_side: int = THUMB_SIDE, quality: int = 70)
     """A small JPEG thumbnail of an RGB frame as base64 text."""
     height, width = rgb.shape[:2]
     scale = min(1.0, long_side / max(height, width))
-    small = cv2.resize(np.ascontiguousarray(rgb), (max(1, round(width * scale)),
-                       max(1, round(height * scale))), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(
+        np.ascontiguousarray(rgb),
+        (max(1, round(width * scale)), max(1, round(height * scale))),
+        interpolation=cv2.INTER_AREA,
+    )
     ok, data = cv2.imencode(".jpg", small[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, quality])
     return base64.b64encode(data.tobytes()).decode("ascii") if ok else ""
 
@@ -173,11 +202,18 @@ def jpeg_base64(rgb: np.ndarray, long_side: int = THUMB_SIDE, quality: int = 70)
 def _info_summary(info: MediaInfo) -> dict:
     video = info.video
     return {
-        "kind": info.kind, "container": info.container, "size_bytes": info.size_bytes,
-        "duration_s": round(info.duration_s, 3), "bit_rate": info.bit_rate,
-        "video_codec": video.codec, "width": video.width, "height": video.height,
-        "rotation": video.rotation, "sar": round(video.sample_aspect_ratio, 4),
-        "display_width": video.display_width, "display_height": video.display_height,
+        "kind": info.kind,
+        "container": info.container,
+        "size_bytes": info.size_bytes,
+        "duration_s": round(info.duration_s, 3),
+        "bit_rate": info.bit_rate,
+        "video_codec": video.codec,
+        "width": video.width,
+        "height": video.height,
+        "rotation": video.rotation,
+        "sar": round(video.sample_aspect_ratio, 4),
+        "display_width": video.display_width,
+        "display_height": video.display_height,
         "frame_rate": round(video.frame_rate, 3) if video.frame_rate else None,
         "audio_codec": info.audio.codec if info.audio else None,
         "audio_channels": info.audio.channels if info.audio else None,

@@ -26,8 +26,13 @@ def engine():
     from rapidocr_onnxruntime import RapidOCR
 
     logging.getLogger("RapidOCR").setLevel(logging.ERROR)
-    return RapidOCR(det_limit_side_len=OCR_LONG_SIDE, det_limit_type="max",
-                    intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False)
+    return RapidOCR(
+        det_limit_side_len=OCR_LONG_SIDE,
+        det_limit_type="max",
+        intra_op_num_threads=1,
+        inter_op_num_threads=1,
+        print_verbose=False,
+    )
 
 
 def _fraction_box(points, width: int, height: int) -> tuple[float, float, float, float]:
@@ -41,13 +46,16 @@ def read_text(rgb: np.ndarray) -> list[TextBox]:
     """Recognise the text lines of an RGB frame (already downscaled by the caller)."""
     height, width = rgb.shape[:2]
     result, _ = engine()(np.ascontiguousarray(rgb[:, :, ::-1]), use_cls=False)
-    return [TextBox(str(text), float(score), _fraction_box(points, width, height))
-            for points, text, score in (result or [])]
+    return [
+        TextBox(str(text), float(score), _fraction_box(points, width, height))
+        for points, text, score in (result or [])
+    ]
 
 
 def detect_text(rgb: np.ndarray) -> list[tuple[float, float, float, float]]:
     """Boxes of text in an RGB frame, detection only (no recognition: cheaper)."""
     height, width = rgb.shape[:2]
-    result, _ = engine()(np.ascontiguousarray(rgb[:, :, ::-1]), use_det=True, use_cls=False,
-                         use_rec=False)
+    result, _ = engine()(
+        np.ascontiguousarray(rgb[:, :, ::-1]), use_det=True, use_cls=False, use_rec=False
+    )
     return [_fraction_box(points, width, height) for points in (result or [])]

@@ -149,32 +149,41 @@ def _probe_av(path: Path, size: int) -> MediaInfo:
         if duration <= 0:
             raise MediaError("zero duration")
         rate = _float(stream.average_rate or stream.guessed_rate)
-        video = VideoInfo(codec, width, height, rotation, sar, shown[0], shown[1], rate,
-                          stream.frames or None)
+        video = VideoInfo(
+            codec, width, height, rotation, sar, shown[0], shown[1], rate, stream.frames or None
+        )
         audio = None
         if container.streams.audio:
             a = container.streams.audio[0].codec_context
-            audio = AudioInfo(a.name if a is not None else "none",
-                              int(a.sample_rate or 0) if a is not None else 0,
-                              int(a.channels or 0) if a is not None else 0)
+            audio = AudioInfo(
+                a.name if a is not None else "none",
+                int(a.sample_rate or 0) if a is not None else 0,
+                int(a.channels or 0) if a is not None else 0,
+            )
         name = _container_name(container.format.name, path.suffix, codec)
-        return MediaInfo(str(path), "video", name, size, duration, container.bit_rate or None,
-                         video, audio)
+        return MediaInfo(
+            str(path), "video", name, size, duration, container.bit_rate or None, video, audio
+        )
 
 
 def first_frame_rotation(container: av.container.InputContainer, stream) -> int:
     """Rotation (degrees counter-clockwise, a multiple of 90) from the display matrix."""
     try:
         for frame in container.decode(stream):
-            return int(round((frame.rotation or 0) / 90.0)) * 90 % 360
+            return round((frame.rotation or 0) / 90.0) * 90 % 360
     except av.error.FFmpegError as exc:
         raise MediaError(f"video cannot be decoded ({_short(exc)})") from None
     raise MediaError("zero duration (no video frames)")
 
 
 def _check_dimensions(width: int, height: int) -> None:
-    if (not width or not height or min(width, height) < MIN_SIDE or max(width, height) > MAX_SIDE
-            or max(width, height) / min(width, height) > MAX_ASPECT):
+    if (
+        not width
+        or not height
+        or min(width, height) < MIN_SIDE
+        or max(width, height) > MAX_SIDE
+        or max(width, height) / min(width, height) > MAX_ASPECT
+    ):
         raise MediaError(f"absurd declared dimensions {width}×{height}")
 
 
@@ -217,8 +226,10 @@ def iso_truncation(path: Path, size: int) -> str | None:
                 return f"damaged MP4: box at byte {offset} has size {box_size}"
             if offset + box_size > size:
                 name = box_type.decode("latin-1")
-                return (f"truncated MP4: box '{name}' declares {box_size} bytes, "
-                        f"only {size - offset} present")
+                return (
+                    f"truncated MP4: box '{name}' declares {box_size} bytes, "
+                    f"only {size - offset} present"
+                )
             offset += box_size
     return None
 

@@ -14,10 +14,12 @@ MAX_OVERLAP = 0.2
 def zone_rects(placement: Placement) -> list[tuple[str, Box]]:
     """The overlay margins as (name, (x0, y0, x1, y1)) in fractions of the frame."""
     zone = placement.safe_zone
-    rects = [("top", (0.0, 0.0, 1.0, zone.top / 100)),
-             ("bottom", (0.0, 1 - zone.bottom / 100, 1.0, 1.0)),
-             ("left", (0.0, 0.0, zone.left / 100, 1.0)),
-             ("right", (1 - zone.right / 100, 0.0, 1.0, 1.0))]
+    rects = [
+        ("top", (0.0, 0.0, 1.0, zone.top / 100)),
+        ("bottom", (0.0, 1 - zone.bottom / 100, 1.0, 1.0)),
+        ("left", (0.0, 0.0, zone.left / 100, 1.0)),
+        ("right", (1 - zone.right / 100, 0.0, 1.0, 1.0)),
+    ]
     return [(name, rect) for name, rect in rects if rect[2] > rect[0] and rect[3] > rect[1]]
 
 
@@ -31,8 +33,9 @@ def overlap_share(box: Box, rect: Box) -> float:
     return ix * iy / (w * h)
 
 
-def intrusions(boxes: Sequence[tuple[float, Box]], placement: Placement
-               ) -> list[tuple[float, str, float]]:
+def intrusions(
+    boxes: Sequence[tuple[float, Box]], placement: Placement
+) -> list[tuple[float, str, float]]:
     """(time, zone, share) for each box more than MAX_OVERLAP inside an overlay zone."""
     found = []
     for time, box in boxes:
@@ -43,22 +46,36 @@ def intrusions(boxes: Sequence[tuple[float, Box]], placement: Placement
     return found
 
 
-def safe_zone_findings(placement: Placement, text_boxes: Sequence[tuple[float, Box]],
-                       logo_boxes: Sequence[tuple[float, Box]]) -> tuple[list[Finding],
-                                                                         list[float]]:
+def safe_zone_findings(
+    placement: Placement,
+    text_boxes: Sequence[tuple[float, Box]],
+    logo_boxes: Sequence[tuple[float, Box]],
+) -> tuple[list[Finding], list[float]]:
     """safe_zone.text and safe_zone.logo, plus the times of offending frames."""
     zone = placement.safe_zone
-    expected = (f"outside top {zone.top:g}%, bottom {zone.bottom:g}%, left {zone.left:g}%, "
-                f"right {zone.right:g}%")
+    expected = (
+        f"outside top {zone.top:g}%, bottom {zone.bottom:g}%, left {zone.left:g}%, "
+        f"right {zone.right:g}%"
+    )
     results, times = [], []
-    for check_id, what, boxes in (("safe_zone.text", "Text", text_boxes),
-                                  ("safe_zone.logo", "The logo", logo_boxes)):
+    for check_id, what, boxes in (
+        ("safe_zone.text", "Text", text_boxes),
+        ("safe_zone.logo", "The logo", logo_boxes),
+    ):
         hits = intrusions(boxes, placement)
         times.extend(t for t, _, _ in hits)
         zones = sorted({z for _, z, _ in hits})
         where = ", ".join(f"t={t:.1f} s {z} zone" for t, z, _ in hits[:4]) or None
-        results.append(finding(
-            check_id, not hits, f"in {', '.join(zones)} zone" if hits else "clear",
-            expected, f"{what} sits under the {placement.label} UI ({', '.join(zones)})."
-            if hits else f"{what} stays clear of the {placement.label} UI.", where=where))
+        results.append(
+            finding(
+                check_id,
+                not hits,
+                f"in {', '.join(zones)} zone" if hits else "clear",
+                expected,
+                f"{what} sits under the {placement.label} UI ({', '.join(zones)})."
+                if hits
+                else f"{what} stays clear of the {placement.label} UI.",
+                where=where,
+            )
+        )
     return results, sorted(set(times))

@@ -32,8 +32,11 @@ class IsolatedGate:
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "creative_workbench.qa.sandbox"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                env={**os.environ, "OMP_NUM_THREADS": "1"})
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env={**os.environ, "OMP_NUM_THREADS": "1"},
+            )
             self._buffer = b""
         return self._process
 
@@ -58,8 +61,11 @@ class IsolatedGate:
         if line is None:
             crashed = process.poll() is not None
             self.close()
-            reason = (f"the checker crashed (exit code {process.returncode})" if crashed else
-                      f"timed out after {time_limit_s:g} s")
+            reason = (
+                f"the checker crashed (exit code {process.returncode})"
+                if crashed
+                else f"timed out after {time_limit_s:g} s"
+            )
             return _failed(path, context, reason, started)
         return json.loads(line)
 
@@ -82,11 +88,22 @@ class IsolatedGate:
 
 def _failed(path: str, context: dict[str, Any], reason: str, started: float) -> dict[str, Any]:
     return {
-        "file": path, "placement": context.get("placement"), "severity": "fail",
-        "findings": [{"check_id": "decode", "severity": "fail", "measured": reason,
-                      "expected": "a readable media file", "where": None,
-                      "message": f"cannot be checked: {reason}"}],
-        "seconds": round(time.monotonic() - started, 3), "info": {}, "loudness": None,
+        "file": path,
+        "placement": context.get("placement"),
+        "severity": "fail",
+        "findings": [
+            {
+                "check_id": "decode",
+                "severity": "fail",
+                "measured": reason,
+                "expected": "a readable media file",
+                "where": None,
+                "message": f"cannot be checked: {reason}",
+            }
+        ],
+        "seconds": round(time.monotonic() - started, 3),
+        "info": {},
+        "loudness": None,
         "thumbnails": {},
     }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from creative_workbench.scoring.features import label
+from creative_workbench.scoring.features import DELIVERY_COLUMNS, label
 from creative_workbench.scoring.scorer import CreativeScorer
 
 
@@ -40,11 +40,16 @@ def describe(attribute: str, value: str, contribution: float) -> str:
 
 
 def top_reasons(scorer: CreativeScorer, frame: pl.DataFrame, target: str = "ctr",
-                k: int = 3, id_col: str = "creative_id") -> pl.DataFrame:
-    """The K attributes that move each prediction most, as sentences, per id."""
-    long = contributions(scorer, frame, target, id_col)
-    mean = long.group_by(id_col, "attribute", "value", maintain_order=True).agg(
-        pl.col("contribution").mean())
+                k: int = 3, id_col: str = "creative_id",
+                exclude: tuple[str, ...] = DELIVERY_COLUMNS) -> pl.DataFrame:
+    """The K creative attributes that move each prediction most, as sentences, per id
+    (several rows per id, e.g. days of a week, are averaged; EXCLUDE are left out)."""
+    skip = [label(c) for c in exclude]
+    long = contributions(scorer, frame, target, id_col).filter(~pl.col("attribute").is_in(skip))
+    mean = long.group_by(id_col, "attribute", maintain_order=True).agg(
+        pl.col("contribution").mean(),
+        pl.when(pl.col("value").n_unique() == 1).then(pl.col("value").first())
+        .otherwise(pl.lit("(varies)")).alias("value"))
     ranked = mean.with_columns(
         pl.col("contribution").abs().rank("ordinal", descending=True).over(id_col).alias("_r"))
     top = ranked.filter(pl.col("_r") <= k).sort(id_col, "_r")
