@@ -35,7 +35,7 @@ def main() -> None:
     """Entry point: run the app; a user error prints one line and exits 2."""
     _register_commands()
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except WorkbenchError as exc:
         console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
@@ -51,3 +51,5 @@ def main() -> None:
         if isinstance(exc, click.exceptions.Exit):
             sys.exit(exc.exit_code)
         raise
+    # Without standalone mode, click returns typer.Exit's code instead of exiting.
+    sys.exit(code if isinstance(code, int) else 0)

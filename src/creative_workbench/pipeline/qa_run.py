@@ -13,7 +13,7 @@ import polars as pl
 
 from creative_workbench.config import Project
 from creative_workbench.errors import WorkbenchError
-from creative_workbench.pipeline.executors import open_executor
+from creative_workbench.pipeline.executors import default_workers, open_executor
 from creative_workbench.pipeline.store import Store, now_utc
 from creative_workbench.qa.context import GateResult, context_for
 from creative_workbench.qa.findings import findings_frame
@@ -125,7 +125,7 @@ def run_qa(
     contexts = {f: context_for(f, project, placement, keep_media).to_dict() for f in files}
     limit = project.config.thresholds.per_file_time_limit_s if project else 60.0
     results: dict[Path, GateResult] = {}
-    with open_executor(executor, min(workers or len(files), len(files)) or None) as pool:
+    with open_executor(executor, max(1, min(workers or default_workers(), len(files)))) as pool:
         futures = {pool.submit(check_isolated, str(f), contexts[f], limit): f for f in files}
         for future in as_completed(futures):
             result = GateResult.from_dict(future.result())

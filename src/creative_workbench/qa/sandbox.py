@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 _local = threading.local()
+READY = b"ready"
+STARTUP_LIMIT_S = 180.0
 
 
 class IsolatedGate:
@@ -38,6 +40,10 @@ class IsolatedGate:
                 env={**os.environ, "OMP_NUM_THREADS": "1"},
             )
             self._buffer = b""
+            # The time limit covers checking, not loading libraries: wait for the child first.
+            if self._read_line(self._process, time.monotonic() + STARTUP_LIMIT_S) != READY:
+                self.close()
+                raise RuntimeError("the checker process did not start")
         return self._process
 
     def close(self) -> None:
@@ -50,7 +56,11 @@ class IsolatedGate:
     def check(self, path: str, context: dict[str, Any], time_limit_s: float) -> dict[str, Any]:
         """Check PATH within TIME_LIMIT_S seconds; returns GateResult.to_dict()."""
         started = time.monotonic()
-        process = self._start()
+        try:
+            process = self._start()
+        except RuntimeError as exc:
+            return _failed(path, context, str(exc), started)
+        started = time.monotonic()
         try:
             process.stdin.write(json.dumps({"path": path, "context": context}).encode() + b"\n")
             process.stdin.flush()
@@ -123,6 +133,7 @@ def _serve() -> None:
     from creative_workbench.qa.context import GateContext
     from creative_workbench.qa.gate import check_file
 
+    protocol.write(READY.decode() + "\n")
     for line in sys.stdin:
         request = json.loads(line)
         started = time.monotonic()

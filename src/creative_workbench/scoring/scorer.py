@@ -59,8 +59,8 @@ class CreativeScorer(BaseEstimator):
             not stall when other work shares the cores) and seed.
     """
 
-    def __init__(self, features: FeatureSpec | None = None, n_estimators: int = 1000,
-                 max_depth: int = 1, learning_rate: float = 0.2,
+    def __init__(self, features: FeatureSpec | None = None, n_estimators: int = 500,
+                 max_depth: int = 1, learning_rate: float = 0.4,
                  min_child_weight: float = 200.0, reg_lambda: float = 5.0,
                  subsample: float = 0.9, interval_level: float = 0.8,
                  interval_estimators: int = 120, min_creatives: int = 30,
@@ -183,32 +183,38 @@ class CreativeScorer(BaseEstimator):
                          num_boost_round=self.interval_estimators)
 
     # -- prediction ------------------------------------------------------------------------
-    def predict_rate(self, X: pl.DataFrame, target: str = "ctr") -> np.ndarray:
+    def predict_rate(self, X: pl.DataFrame, target: str = "ctr",
+                     matrix: xgb.DMatrix | None = None) -> np.ndarray:
         """Predicted rate per row (NaN for CVR when no conversion model was fitted)."""
         check_is_fitted(self)
         if target not in self.boosters_:
             return np.full(X.height, np.nan)
-        return self.boosters_[target].predict(self._matrix(X))
+        return self.boosters_[target].predict(self._matrix(X) if matrix is None else matrix)
 
     def predict_interval(self, X: pl.DataFrame, target: str = "ctr",
-                         rate: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                         rate: np.ndarray | None = None,
+                         static: xgb.DMatrix | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Lower and upper bounds (interval_level) of each row's rate."""
         check_is_fitted(self)
         if target not in self.interval_boosters_:
             return np.full(X.height, np.nan), np.full(X.height, np.nan)
         rate = self.predict_rate(X, target) if rate is None else rate
-        static = self.encoder_.subset(self.encoder_.spec.static)
-        shift = self.interval_boosters_[target].predict(self._matrix(X, static))
+        if static is None:
+            static = self._matrix(X, self.encoder_.subset(self.encoder_.spec.static))
+        shift = self.interval_boosters_[target].predict(static)
         centre = logit(np.clip(rate, 1e-6, 1 - 1e-6))[:, None]
         bounds = expit(centre + np.sort(shift, axis=1))
         return np.minimum(bounds[:, 0], rate), np.maximum(bounds[:, 1], rate)
 
     def predict(self, X: pl.DataFrame) -> pl.DataFrame:
         """ctr, ctr_lower, ctr_upper, cvr, cvr_lower, cvr_upper per row."""
+        check_is_fitted(self)
+        matrix = self._matrix(X)
+        static = self._matrix(X, self.encoder_.subset(self.encoder_.spec.static))
         columns: dict[str, np.ndarray] = {}
         for target in TARGETS:
-            rate = self.predict_rate(X, target)
-            lower, upper = self.predict_interval(X, target, rate)
+            rate = self.predict_rate(X, target, matrix)
+            lower, upper = self.predict_interval(X, target, rate, static)
             columns |= {target: rate, f"{target}_lower": lower, f"{target}_upper": upper}
         return pl.DataFrame({k: v.astype(np.float64) for k, v in columns.items()})
 
