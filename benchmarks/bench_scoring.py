@@ -38,29 +38,43 @@ def synthetic_rows(target_rows: int = 500_000, seed: int = 11) -> pl.DataFrame:
     creatives = plan_creatives(seed, count=12_000)
     daily = simulate_daily(seed, creatives)
     ids = creatives.with_row_index("creative_index").select(
-        pl.col("creative_index").cast(pl.Int64), "creative_id", "placement")
+        pl.col("creative_index").cast(pl.Int64), "creative_id", "placement"
+    )
     perf = daily.join(ids, on="creative_index").select(
-        "creative_id", pl.col("date").alias("period_start"), pl.col("date").alias("period_end"),
-        "placement", "impressions", "clicks", "spend", "conversions")
+        "creative_id",
+        pl.col("date").alias("period_start"),
+        pl.col("date").alias("period_end"),
+        "placement",
+        "impressions",
+        "clicks",
+        "spend",
+        "conversions",
+    )
     rows, _ = join_performance(perf.head(target_rows), creatives)
     return rows
 
 
 def speed() -> None:
     rows = synthetic_rows()
-    print(f"training rows: {rows.height:,} creative-days, "
-          f"{rows['creative_id'].n_unique():,} creatives")
+    print(
+        f"training rows: {rows.height:,} creative-days, "
+        f"{rows['creative_id'].n_unique():,} creatives"
+    )
     started = time.perf_counter()
     scorer = CreativeScorer().fit(rows)
     train_s = time.perf_counter() - started
-    print(f"train (CTR + CVR rate models, out-of-fold + quantile interval models): "
-          f"{train_s:.1f} s (target <= 30 s)")
+    print(
+        f"train (CTR + CVR rate models, out-of-fold + quantile interval models): "
+        f"{train_s:.1f} s (target <= 30 s)"
+    )
     candidates = rows.sample(1_000_000, with_replacement=True, seed=1)
     started = time.perf_counter()
     predicted = scorer.predict(candidates)
     score_s = time.perf_counter() - started
-    print(f"score {predicted.height:,} candidate rows (CTR, CVR, both intervals): "
-          f"{score_s:.1f} s (target <= 5 s)")
+    print(
+        f"score {predicted.height:,} candidate rows (CTR, CVR, both intervals): "
+        f"{score_s:.1f} s (target <= 5 s)"
+    )
 
 
 def oracle_ctr(frame: pl.DataFrame) -> np.ndarray:
@@ -75,8 +89,10 @@ def truth_check(test_weeks: int = 8) -> None:
         build_demo(Path(folder), seed=7)
         data = load_training_data(load_project("demo", Workspace.discover(folder)))
     split = ev.time_split(data.rows, test_weeks)
-    print(f"demo: {data.rows.height:,} creative-days; train {split.train.height:,} rows; test "
-          f"{split.test['creative_id'].n_unique()} creatives launched from {split.cutoff}")
+    print(
+        f"demo: {data.rows.height:,} creative-days; train {split.train.height:,} rows; test "
+        f"{split.test['creative_id'].n_unique()} creatives launched from {split.cutoff}"
+    )
     models = {"model": CreativeScorer(), **baseline_models(CREATIVE_FEATURES.static)}
     fitted = {name: model.fit(split.train) for name, model in models.items()}
     oracles = {"ctr": oracle_ctr, "cvr": truth.true_cvr}
@@ -87,9 +103,11 @@ def truth_check(test_weeks: int = 8) -> None:
         losses = dict(zip(table["model"], table["log_loss"], strict=True))
         best = min(v for k, v in losses.items() if k not in ("model", "oracle (true rate)"))
         closed = ev.gap_closed(losses["model"], best, losses["oracle (true rate)"])
-        print(f"{target.upper()} gap closed between the best baseline ({best:.6f}) and the "
-              f"oracle ({losses['oracle (true rate)']:.6f}): {closed:.0%}"
-              + (" (target >= 80%)" if target == "ctr" else ""))
+        print(
+            f"{target.upper()} gap closed between the best baseline ({best:.6f}) and the "
+            f"oracle ({losses['oracle (true rate)']:.6f}): {closed:.0%}"
+            + (" (target >= 80%)" if target == "ctr" else "")
+        )
 
 
 def kag_cv() -> None:
@@ -97,8 +115,10 @@ def kag_cv() -> None:
         print(f"KAG data not found at {KAG}; skipped")
         return
     rows = read_performance([KAG]).frame.join(read_kag_attributes(KAG), on="creative_id")
-    models = {"model": CreativeScorer(features=KAG_FEATURES),
-              **baseline_models(KAG_FEATURES, ("campaign",))}
+    models = {
+        "model": CreativeScorer(features=KAG_FEATURES),
+        **baseline_models(KAG_FEATURES, ("campaign",)),
+    }
     table = ev.summarise_cv(ev.grouped_cv(models, rows, "ad_set", target="ctr", n_splits=5))
     with pl.Config(tbl_cols=10, tbl_width_chars=160, float_precision=7):
         print(f"\nKAG ({rows.height} ads): 5-fold CV grouped by ad set, CTR:\n{table}")

@@ -45,8 +45,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_meta_export_currency_from_header_and_placements(tmp_path):
-    data = read_performance([write(tmp_path, "meta.csv", META)], currency="USD",
-                            rates={"EUR": 1.1})
+    data = read_performance([write(tmp_path, "meta.csv", META)], currency="USD", rates={"EUR": 1.1})
     frame = data.frame.sort("creative_id")
     assert frame.get_column("placement").to_list() == ["meta_reels", "meta_feed"]
     assert frame.get_column("clicks").to_list() == [150, 0]
@@ -92,11 +91,17 @@ def test_kag_campaign_table_with_bare_cr_line_endings(shared_data):
     assert set(attributes.get_column("age").unique()) == {"30-34", "35-39", "40-44", "45-49"}
 
 
-@pytest.mark.parametrize(("body", "pattern"), [
-    ("TT-1,1,2026-03-02,5000,-4,0,8.00,2,USD\n", r"'clicks' is negative .*line\(s\) 2"),
-    ("TT-1,1,2026-03-02,5000,lots,0,8.00,2,USD\n", r"'Clicks \(destination\)' .*'lots' on line"),
-    ("TT-1,1,2026-03-02,50,60,0,8.00,2,USD\n", r"clicks exceed impressions .*line\(s\) 2"),
-])
+@pytest.mark.parametrize(
+    ("body", "pattern"),
+    [
+        ("TT-1,1,2026-03-02,5000,-4,0,8.00,2,USD\n", r"'clicks' is negative .*line\(s\) 2"),
+        (
+            "TT-1,1,2026-03-02,5000,lots,0,8.00,2,USD\n",
+            r"'Clicks \(destination\)' .*'lots' on line",
+        ),
+        ("TT-1,1,2026-03-02,50,60,0,8.00,2,USD\n", r"clicks exceed impressions .*line\(s\) 2"),
+    ],
+)
 def test_bad_counts_name_file_and_line(tmp_path, body, pattern):
     header = TIKTOK.splitlines()[0] + "\n"
     with pytest.raises(DataError, match=r"tiktok\.csv.*" + pattern):
@@ -130,18 +135,29 @@ def test_unknown_columns_are_counted_and_unknown_layouts_refused(tmp_path):
 
 
 def test_any_csv_through_a_project_mapping(tmp_path):
-    path = write(tmp_path, "pins.csv", "Pin,When,Views,Taps,Spent\np1,02/03/2026,900,9,1.5\n"
-                 "p2,03/03/2026,800,oops,1.0\n")
-    mapping = ColumnMapping(kind="performance", glob="pins.csv", source="pinterest",
-                            date_format="%d/%m/%Y", columns={
-                                "creative_id": "Pin", "date": "When", "impressions": "Views",
-                                "clicks": "Taps", "spend": "Spent"})
+    path = write(
+        tmp_path,
+        "pins.csv",
+        "Pin,When,Views,Taps,Spent\np1,02/03/2026,900,9,1.5\np2,03/03/2026,800,oops,1.0\n",
+    )
+    mapping = ColumnMapping(
+        kind="performance",
+        glob="pins.csv",
+        source="pinterest",
+        date_format="%d/%m/%Y",
+        columns={
+            "creative_id": "Pin",
+            "date": "When",
+            "impressions": "Views",
+            "clicks": "Taps",
+            "spend": "Spent",
+        },
+    )
     with pytest.raises(DataError, match=r"pins\.csv: column 'clicks' .*'oops' on line\(s\) 3"):
         read_performance([path], mapped={path: mapping})
     path.write_text(path.read_text().replace("oops", "8"))
     frame = read_performance([path], mapped={path: mapping}).frame
-    assert frame.get_column("period_start").to_list() == [dt.date(2026, 3, 2),
-                                                          dt.date(2026, 3, 3)]
+    assert frame.get_column("period_start").to_list() == [dt.date(2026, 3, 2), dt.date(2026, 3, 3)]
     assert frame.get_column("source").to_list() == ["pinterest"] * 2
 
 

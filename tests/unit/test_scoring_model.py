@@ -28,39 +28,49 @@ from creative_workbench.scoring.shrinkage import fit_beta_prior, posterior_inter
 ANGLES = ["social_proof", "price_offer", "convenience"]
 
 
-def history(creatives: int = 60, days: int = 20, seed: int = 0, spread: int = 60
-            ) -> pl.DataFrame:
+def history(creatives: int = 60, days: int = 20, seed: int = 0, spread: int = 60) -> pl.DataFrame:
     """Creative-day rows whose CTR depends on angle and audience (known truth)."""
     rng = np.random.default_rng(seed)
-    launch = [dt.date(2026, 1, 5) + dt.timedelta(days=int(d))
-              for d in rng.integers(0, 60, creatives)]
-    base = pl.DataFrame({
-        "creative_id": [f"C{i:03d}" for i in range(creatives)],
-        "ad_format": rng.choice(["video", "image"], creatives),
-        "aspect": rng.choice(["9:16", "4:5"], creatives),
-        "placement": rng.choice(["meta_reels", "meta_feed"], creatives),
-        "angle": rng.choice(ANGLES, creatives),
-        "cta": rng.choice(["Shop now", "Learn more"], creatives),
-        "offer": rng.choice(["none", "discount"], creatives),
-        "audience": rng.choice(["broad", "retargeting"], creatives),
-        "duration_s": rng.choice([6.0, 15.0, 30.0], creatives),
-        "hook_words": rng.integers(3, 12, creatives).astype(float),
-        "palette_adherence": rng.uniform(0.3, 1.0, creatives),
-        "logo_time_s": rng.choice([1.0, 5.0, np.nan], creatives),
-        "has_question": rng.integers(0, 2, creatives).astype(float),
-        "has_numbers": rng.integers(0, 2, creatives).astype(float),
-        "launch_date": launch,
-    }, nan_to_null=True)
-    logit = (-4.2 + 0.5 * (base["angle"] == "social_proof").to_numpy()
-             + 0.6 * (base["audience"] == "retargeting").to_numpy())
+    launch = [
+        dt.date(2026, 1, 5) + dt.timedelta(days=int(d)) for d in rng.integers(0, 60, creatives)
+    ]
+    base = pl.DataFrame(
+        {
+            "creative_id": [f"C{i:03d}" for i in range(creatives)],
+            "ad_format": rng.choice(["video", "image"], creatives),
+            "aspect": rng.choice(["9:16", "4:5"], creatives),
+            "placement": rng.choice(["meta_reels", "meta_feed"], creatives),
+            "angle": rng.choice(ANGLES, creatives),
+            "cta": rng.choice(["Shop now", "Learn more"], creatives),
+            "offer": rng.choice(["none", "discount"], creatives),
+            "audience": rng.choice(["broad", "retargeting"], creatives),
+            "duration_s": rng.choice([6.0, 15.0, 30.0], creatives),
+            "hook_words": rng.integers(3, 12, creatives).astype(float),
+            "palette_adherence": rng.uniform(0.3, 1.0, creatives),
+            "logo_time_s": rng.choice([1.0, 5.0, np.nan], creatives),
+            "has_question": rng.integers(0, 2, creatives).astype(float),
+            "has_numbers": rng.integers(0, 2, creatives).astype(float),
+            "launch_date": launch,
+        },
+        nan_to_null=True,
+    )
+    logit = (
+        -4.2
+        + 0.5 * (base["angle"] == "social_proof").to_numpy()
+        + 0.6 * (base["audience"] == "retargeting").to_numpy()
+    )
     base = base.with_columns(pl.Series("_ctr", 1 / (1 + np.exp(-logit))))
     rows = base.join(pl.DataFrame({"day": list(range(days))}), how="cross").with_columns(
-        (pl.col("launch_date") + pl.duration(days=pl.col("day"))).alias("period_start"))
+        (pl.col("launch_date") + pl.duration(days=pl.col("day"))).alias("period_start")
+    )
     n = rng.integers(2000, 6000, rows.height)
     clicks = rng.binomial(n, rows["_ctr"].to_numpy())
-    rows = rows.with_columns(pl.Series("impressions", n), pl.Series("clicks", clicks),
-                             pl.Series("conversions", rng.binomial(clicks, 0.05)),
-                             pl.col("period_start").alias("period_end"))
+    rows = rows.with_columns(
+        pl.Series("impressions", n),
+        pl.Series("clicks", clicks),
+        pl.Series("conversions", rng.binomial(clicks, 0.05)),
+        pl.col("period_start").alias("period_end"),
+    )
     return add_delivery_features(add_creative_features(rows)).drop("day", "_ctr")
 
 
@@ -90,8 +100,7 @@ def test_sklearn_conventions(rows):
 
 def test_predictions_have_intervals_and_learn_the_truth(rows, fitted):
     predicted = fitted.predict(rows)
-    assert predicted.columns == ["ctr", "ctr_lower", "ctr_upper", "cvr", "cvr_lower",
-                                 "cvr_upper"]
+    assert predicted.columns == ["ctr", "ctr_lower", "ctr_upper", "cvr", "cvr_lower", "cvr_upper"]
     assert (predicted["ctr_lower"] <= predicted["ctr"]).all()
     assert (predicted["ctr"] <= predicted["ctr_upper"]).all()
     social = rows["angle"].to_numpy() == "social_proof"
@@ -103,8 +112,11 @@ def test_predictions_have_intervals_and_learn_the_truth(rows, fitted):
 
 def test_too_little_data_says_how_much_is_needed(rows):
     few = rows.filter(pl.col("creative_id").is_in(["C000", "C001", "C002"]))
-    with pytest.raises(DataError, match=r"3 creatives .* need at least 30 creatives and 200 "
-                                        r"clicks"):
+    with pytest.raises(
+        DataError,
+        match=r"3 creatives .* need at least 30 creatives and 200 "
+        r"clicks",
+    ):
         CreativeScorer().fit(few)
 
 
@@ -115,14 +127,18 @@ def test_contributions_sum_to_the_prediction_and_read_as_words(rows, fitted):
     assert contributions.sum(axis=1) == pytest.approx(margin, abs=1e-4)
     reasons = top_reasons(fitted, sample, k=2)
     assert reasons.height == sample.select(pl.col("creative_id").n_unique()).item()
-    assert all(" = " in r and ("raises" in r or "lowers" in r)
-               for r in reasons["reasons"].explode())
+    assert all(
+        " = " in r and ("raises" in r or "lowers" in r) for r in reasons["reasons"].explode()
+    )
 
 
 def test_registry_round_trip_and_promotion(tmp_path, rows, fitted):
-    card = {"created_at": "2026-03-01T00:00:00+00:00", "created_by": "analyst",
-            "training": {"rows": rows.height, "data_hash": registry.data_hash(rows)},
-            "metrics": {"ctr": {"model": {"log_loss": 0.05}, "best_baseline_log_loss": 0.06}}}
+    card = {
+        "created_at": "2026-03-01T00:00:00+00:00",
+        "created_by": "analyst",
+        "training": {"rows": rows.height, "data_hash": registry.data_hash(rows)},
+        "metrics": {"ctr": {"model": {"log_loss": 0.05}, "best_baseline_log_loss": 0.06}},
+    }
     first = registry.save_model(tmp_path, fitted, card)
     second = registry.save_model(tmp_path, fitted, card)
     assert (first, second) == ("v0001", "v0002")
@@ -150,8 +166,10 @@ def test_baselines_and_time_split_without_leakage():
     train_ids = set(split.train["creative_id"])
     assert not train_ids & set(split.test["creative_id"])
     assert split.train["period_end"].max() < split.cutoff <= split.test["launch_date"].min()
-    models = {"model": CreativeScorer(n_estimators=200, interval_estimators=20),
-              **baseline_models()}
+    models = {
+        "model": CreativeScorer(n_estimators=200, interval_estimators=20),
+        **baseline_models(),
+    }
     table = ev.compare(models, split.train, split.test, "ctr")
     losses = dict(zip(table["model"], table["log_loss"], strict=True))
     assert losses["model"] < losses["global rate"]
@@ -161,7 +179,8 @@ def test_baselines_and_time_split_without_leakage():
 def test_metrics_on_known_values():
     rate = np.array([0.1, 0.2])
     assert ev.weighted_log_loss(rate, np.array([1, 2]), np.array([10, 10])) == pytest.approx(
-        -(np.log(0.1) + 9 * np.log(0.9) + 2 * np.log(0.2) + 8 * np.log(0.8)) / 20)
+        -(np.log(0.1) + 9 * np.log(0.9) + 2 * np.log(0.2) + 8 * np.log(0.8)) / 20
+    )
     assert ev.click_auc(rate, np.array([0, 5]), np.array([10, 10])) == pytest.approx(62.5 / 75)
     assert ev.top_quintile_precision(np.arange(10.0), np.arange(10.0)) == 1.0
     table = ev.calibration_table(np.array([0.1, 0.1]), np.array([1, 1]), np.array([10, 10]))

@@ -66,7 +66,7 @@ def test_forecast_ranks_splits_budget_and_keeps_a_track_record(trained):
 
 
 def test_cli_lists_and_shows_models(trained):
-    from creative_workbench.cli import app, _register_commands
+    from creative_workbench.cli import _register_commands, app
 
     project, _ = trained
     _register_commands()

@@ -18,8 +18,10 @@ out = Console()
 models_app = typer.Typer(help="List, inspect and promote scoring models.", no_args_is_help=True)
 
 ProjectOption = Annotated[str, typer.Option("--project", help="Project name under data/projects.")]
-RootOption = Annotated[Path | None, typer.Option(
-    "--root", help="Workspace folder holding data/ (default: current folder).")]
+RootOption = Annotated[
+    Path | None,
+    typer.Option("--root", help="Workspace folder holding data/ (default: current folder)."),
+]
 
 
 def _fmt(value: object) -> str:
@@ -30,9 +32,13 @@ def _fmt(value: object) -> str:
 
 def train_command(
     project: ProjectOption,
-    promote: Annotated[bool, typer.Option(
-        "--promote", help="Promote the new model if it beats the baselines and the promoted "
-        "model.")] = False,
+    promote: Annotated[
+        bool,
+        typer.Option(
+            "--promote",
+            help="Promote the new model if it beats the baselines and the promoted model.",
+        ),
+    ] = False,
     test_weeks: Annotated[int, typer.Option(help="Weeks of new creatives held out.")] = 8,
     root: RootOption = None,
 ) -> None:
@@ -42,18 +48,40 @@ def train_command(
     loaded = load_project(project, Workspace.discover(root))
     with out.status("training (time split, baselines, final fit)..."):
         outcome = train_project(loaded, promote=promote, test_weeks=test_weeks)
-    table = Table(title=f"{loaded.name} {outcome.version}: held-out creatives "
-                  f"(launched from {outcome.split.cutoff})")
+    table = Table(
+        title=f"{loaded.name} {outcome.version}: held-out creatives "
+        f"(launched from {outcome.split.cutoff})"
+    )
     table.add_column("model", style="bold")
-    for column in ("CTR log loss", "AUC", "Spearman", "top-20% precision", "ECE",
-                   "coverage", "CVR log loss"):
+    for column in (
+        "CTR log loss",
+        "AUC",
+        "Spearman",
+        "top-20% precision",
+        "ECE",
+        "coverage",
+        "CVR log loss",
+    ):
         table.add_column(column, justify="right")
     cvr = {r["model"]: r for r in outcome.comparison["cvr"].iter_rows(named=True)}
     for row in outcome.comparison["ctr"].iter_rows(named=True):
         style = "green" if row["model"] == MODEL else None
-        table.add_row(row["model"], *(_fmt(row.get(k)) for k in (
-            "log_loss", "auc", "spearman", "top_quintile_precision", "ece", "coverage")),
-            _fmt(cvr.get(row["model"], {}).get("log_loss")), style=style)
+        table.add_row(
+            row["model"],
+            *(
+                _fmt(row.get(k))
+                for k in (
+                    "log_loss",
+                    "auc",
+                    "spearman",
+                    "top_quintile_precision",
+                    "ece",
+                    "coverage",
+                )
+            ),
+            _fmt(cvr.get(row["model"], {}).get("log_loss")),
+            style=style,
+        )
     out.print(table)
     for warning in outcome.data.warnings:
         out.print(f"[yellow]data quality:[/] {warning.message}", highlight=False)
@@ -77,8 +105,11 @@ def list_command(project: ProjectOption, root: RootOption = None) -> None:
 
 
 @models_app.command("show")
-def show_command(version: Annotated[str, typer.Argument(help="Model version, e.g. v0001.")],
-                 project: ProjectOption, root: RootOption = None) -> None:
+def show_command(
+    version: Annotated[str, typer.Argument(help="Model version, e.g. v0001.")],
+    project: ProjectOption,
+    root: RootOption = None,
+) -> None:
     """Show one model's card: data, features, parameters, metrics vs baselines."""
     loaded = load_project(project, Workspace.discover(root))
     card = registry.read_card(loaded.models_dir, version)
@@ -88,10 +119,12 @@ def show_command(version: Annotated[str, typer.Argument(help="Model version, e.g
     for key in ("created_at", "created_by", "promotion"):
         table.add_row(key, _fmt(card.get(key)))
     for key, value in card.get("training", {}).items():
-        table.add_row(f"training.{key}", json.dumps(value) if isinstance(value, list)
-                      else _fmt(value))
-    table.add_row("features", ", ".join(card["features"]["categorical"]
-                                        + card["features"]["numeric"]))
+        table.add_row(
+            f"training.{key}", json.dumps(value) if isinstance(value, list) else _fmt(value)
+        )
+    table.add_row(
+        "features", ", ".join(card["features"]["categorical"] + card["features"]["numeric"])
+    )
     table.add_row("parameters", json.dumps(card.get("parameters", {})))
     for target, metrics in card.get("metrics", {}).items():
         model = metrics.get("model", {})
@@ -102,16 +135,22 @@ def show_command(version: Annotated[str, typer.Argument(help="Model version, e.g
 
 
 @models_app.command("promote")
-def promote_command(version: Annotated[str, typer.Argument(help="Model version to promote.")],
-                    project: ProjectOption, root: RootOption = None) -> None:
+def promote_command(
+    version: Annotated[str, typer.Argument(help="Model version to promote.")],
+    project: ProjectOption,
+    root: RootOption = None,
+) -> None:
     """Make VERSION the model that forecasts use (a recorded human decision)."""
     loaded = load_project(project, Workspace.discover(root))
     who = current_user()
     record = registry.promote(loaded.models_dir, version, who, now_utc())
-    Store(loaded.state_db).record_decision("scoring", version, "promoted", who,
-                                           f"manual promotion (previous: {record['previous']})")
-    out.print(f"{loaded.name}: {version} promoted by {who} (previous: {record['previous']})",
-              highlight=False)
+    Store(loaded.state_db).record_decision(
+        "scoring", version, "promoted", who, f"manual promotion (previous: {record['previous']})"
+    )
+    out.print(
+        f"{loaded.name}: {version} promoted by {who} (previous: {record['previous']})",
+        highlight=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -17,8 +17,18 @@ import polars as pl
 
 from creative_workbench.errors import DataError
 
-CANONICAL = ["creative_id", "period_start", "period_end", "placement", "impressions", "clicks",
-             "spend", "conversions", "currency", "source"]
+CANONICAL = [
+    "creative_id",
+    "period_start",
+    "period_end",
+    "placement",
+    "impressions",
+    "clicks",
+    "spend",
+    "conversions",
+    "currency",
+    "source",
+]
 ZERO_TOKENS = ["", "--", "-", "—"]
 DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%b %d, %Y", "%Y/%m/%d"]
 META_SPEND = re.compile(r"^Amount spent \(([A-Z]{3})\)$")
@@ -57,24 +67,46 @@ class _Layout:
     known: tuple[str, ...]
 
 
-META = _Layout("meta", ("Reporting starts", "Reporting ends", "Ad name", "Impressions"), (
-    "Reporting starts", "Reporting ends", "Campaign name", "Ad set name", "Ad name", "Ad ID",
-    "Placement", "Platform", "Impressions", "Reach", "Frequency", "Link clicks",
-    "CTR (link click-through rate)", "CPC (cost per link click)", "CPM (cost per 1,000 impressions)",
-    "Results", "Result indicator", "Cost per result", "Ad delivery", "Attribution setting",
-    "Ends", "Starts", "Day"))
-GOOGLE = _Layout("google", ("Ad ID", "Day", "Impr.", "Clicks", "Cost"), (
-    "Ad ID", "Ad name", "Day", "Campaign", "Ad group", "Ad type", "Ad status", "Final URL",
-    "Impr.", "Clicks", "CTR", "Avg. CPC", "Cost", "Conversions", "Cost / conv.",
-    "Conv. rate", "Currency code", "Network", "Ad state", "Status"))
-TIKTOK = _Layout("tiktok", ("Ad name", "Impressions", "Clicks (destination)", "Cost"), (
-    "Ad name", "Ad ID", "Date", "By Day", "Campaign name", "Ad group name", "Placement",
-    "Impressions", "Reach", "Clicks (destination)", "CTR (destination)", "CPC (destination)",
-    "CPM", "Cost", "Conversions", "Cost per conversion", "Conversion rate (CVR)", "Currency",
-    "Video views", "Primary status", "Secondary status"))
-KAG = _Layout("kag", ("ad_id", "xyz_campaign_id", "Impressions", "Clicks", "Spent"), (
-    "ad_id", "xyz_campaign_id", "fb_campaign_id", "age", "gender", "interest", "Impressions",
-    "Clicks", "Spent", "Total_Conversion", "Approved_Conversion"))
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split("|"))
+
+
+META = _Layout(
+    "meta",
+    _names("Reporting starts|Reporting ends|Ad name|Impressions"),
+    _names(
+        "Reporting starts|Reporting ends|Campaign name|Ad set name|Ad name|Ad ID|Placement|"
+        "Platform|Impressions|Reach|Frequency|Link clicks|CTR (link click-through rate)|"
+        "CPC (cost per link click)|CPM (cost per 1,000 impressions)|Results|Result indicator|"
+        "Cost per result|Ad delivery|Attribution setting|Ends|Starts|Day"
+    ),
+)
+GOOGLE = _Layout(
+    "google",
+    _names("Ad ID|Day|Impr.|Clicks|Cost"),
+    _names(
+        "Ad ID|Ad name|Day|Campaign|Ad group|Ad type|Ad status|Final URL|Impr.|Clicks|CTR|"
+        "Avg. CPC|Cost|Conversions|Cost / conv.|Conv. rate|Currency code|Network|Ad state|Status"
+    ),
+)
+TIKTOK = _Layout(
+    "tiktok",
+    _names("Ad name|Impressions|Clicks (destination)|Cost"),
+    _names(
+        "Ad name|Ad ID|Date|By Day|Campaign name|Ad group name|Placement|Impressions|Reach|"
+        "Clicks (destination)|CTR (destination)|CPC (destination)|CPM|Cost|Conversions|"
+        "Cost per conversion|Conversion rate (CVR)|Currency|Video views|Primary status|"
+        "Secondary status"
+    ),
+)
+KAG = _Layout(
+    "kag",
+    _names("ad_id|xyz_campaign_id|Impressions|Clicks|Spent"),
+    _names(
+        "ad_id|xyz_campaign_id|fb_campaign_id|age|gender|interest|Impressions|Clicks|Spent|"
+        "Total_Conversion|Approved_Conversion"
+    ),
+)
 LAYOUTS = (META, GOOGLE, TIKTOK, KAG)
 
 
@@ -115,14 +147,17 @@ def read_export(path: Path) -> RawExport:
         raise DataError(
             f"{path}: not a recognised performance export (first line: {header!r}); "
             "export from Meta/Google/TikTok ads manager or add a [[mappings]] entry with "
-            "kind = \"performance\" to project.toml")
+            'kind = "performance" to project.toml'
+        )
     layout, header_index, delimiter = found
     body = "\n".join(text.split("\n")[header_index:])
-    frame = pl.read_csv(io.StringIO(body), separator=delimiter, infer_schema=False,
-                        truncate_ragged_lines=True)
+    frame = pl.read_csv(
+        io.StringIO(body), separator=delimiter, infer_schema=False, truncate_ragged_lines=True
+    )
     frame = frame.rename({c: c.strip() for c in frame.columns})
     frame = frame.with_row_index("_line", offset=header_index + 2).with_columns(
-        pl.col("_line").cast(pl.Int64))
+        pl.col("_line").cast(pl.Int64)
+    )
     warnings = _unknown_columns(path, frame, layout)
     reader = {"meta": _meta, "google": _google, "tiktok": _tiktok, "kag": _kag}[layout.kind]
     frame, more = reader(path, frame)
@@ -130,8 +165,11 @@ def read_export(path: Path) -> RawExport:
 
 
 def _unknown_columns(path: Path, frame: pl.DataFrame, layout: _Layout) -> list[QualityWarning]:
-    unknown = [c for c in frame.columns
-               if c != "_line" and c not in layout.known and not META_SPEND.match(c)]
+    unknown = [
+        c
+        for c in frame.columns
+        if c != "_line" and c not in layout.known and not META_SPEND.match(c)
+    ]
     if not unknown:
         return []
     names = ", ".join(repr(c) for c in unknown[:6])
@@ -148,8 +186,10 @@ def parse_numbers(path: Path, frame: pl.DataFrame, column: str) -> pl.Expr:
     if bad.height:
         lines = ", ".join(str(v) for v in bad.get_column("_line").head(5).to_list())
         value = bad.get_column("r").head(1).to_list()[0]
-        raise DataError(f"{path}: column {column!r} has {bad.height} non-numeric value(s), "
-                        f"e.g. {value!r} on line(s) {lines}; fix or re-export the file")
+        raise DataError(
+            f"{path}: column {column!r} has {bad.height} non-numeric value(s), "
+            f"e.g. {value!r} on line(s) {lines}; fix or re-export the file"
+        )
     return expr.cast(pl.Float64)
 
 
@@ -162,13 +202,18 @@ def parse_dates(path: Path, frame: pl.DataFrame, column: str) -> pl.Expr:
     if bad.height:
         lines = ", ".join(str(v) for v in bad.get_column("_line").head(5).to_list())
         value = bad.get_column("r").head(1).to_list()[0]
-        raise DataError(f"{path}: column {column!r} has {bad.height} unreadable date(s), "
-                        f"e.g. {value!r} on line(s) {lines}; use YYYY-MM-DD")
+        raise DataError(
+            f"{path}: column {column!r} has {bad.height} unreadable date(s), "
+            f"e.g. {value!r} on line(s) {lines}; use YYYY-MM-DD"
+        )
     return expr
 
 
-def _drop_summary_rows(path: Path, frame: pl.DataFrame, id_column: str,
-                       ) -> tuple[pl.DataFrame, list[QualityWarning]]:
+def _drop_summary_rows(
+    path: Path,
+    frame: pl.DataFrame,
+    id_column: str,
+) -> tuple[pl.DataFrame, list[QualityWarning]]:
     """Drop total/blank rows (no creative id); they are counted, never silently lost."""
     blank = pl.col(id_column).cast(pl.Utf8).str.strip_chars().fill_null("") == ""
     totals = pl.any_horizontal(
@@ -177,8 +222,12 @@ def _drop_summary_rows(path: Path, frame: pl.DataFrame, id_column: str,
     dropped = frame.filter(blank | totals)
     if not dropped.height:
         return frame, []
-    warning = QualityWarning(str(path), "total or blank row(s) without a creative id skipped",
-                             dropped.height, tuple(dropped.get_column("_line").to_list()))
+    warning = QualityWarning(
+        str(path),
+        "total or blank row(s) without a creative id skipped",
+        dropped.height,
+        tuple(dropped.get_column("_line").to_list()),
+    )
     return frame.filter(~(blank | totals)), [warning]
 
 
@@ -204,12 +253,17 @@ def _creative_id(frame: pl.DataFrame) -> str:
 def _meta(path: Path, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[QualityWarning]]:
     spend_cols = [c for c in frame.columns if META_SPEND.match(c)]
     if len(spend_cols) != 1:
-        raise DataError(f"{path}: expected one 'Amount spent (CUR)' column, found "
-                        f"{len(spend_cols)}; re-export with the spend column included")
+        raise DataError(
+            f"{path}: expected one 'Amount spent (CUR)' column, found "
+            f"{len(spend_cols)}; re-export with the spend column included"
+        )
     currency = META_SPEND.match(spend_cols[0]).group(1)
     frame, warnings = _drop_summary_rows(path, frame, "Ad name")
-    placement = (normalise_meta_placement(pl.col("Placement")) if "Placement" in frame.columns
-                 else pl.lit(None, pl.Utf8))
+    placement = (
+        normalise_meta_placement(pl.col("Placement"))
+        if "Placement" in frame.columns
+        else pl.lit(None, pl.Utf8)
+    )
     out = frame.select(
         pl.col("Ad name").str.strip_chars().alias("creative_id"),
         parse_dates(path, frame, "Reporting starts").alias("period_start"),
@@ -231,16 +285,22 @@ def normalise_meta_placement(expr: pl.Expr) -> pl.Expr:
     lowered = expr.cast(pl.Utf8).str.strip_chars().str.to_lowercase()
     result = lowered
     for needle, placement_id in reversed(META_PLACEMENTS.items()):
-        result = pl.when(lowered.str.contains(needle, literal=True) & ~lowered.str.contains("_"))\
-            .then(pl.lit(placement_id)).otherwise(result)
+        result = (
+            pl.when(lowered.str.contains(needle, literal=True) & ~lowered.str.contains("_"))
+            .then(pl.lit(placement_id))
+            .otherwise(result)
+        )
     return result
 
 
 def _google(path: Path, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[QualityWarning]]:
     id_col = _creative_id(frame)
     frame, warnings = _drop_summary_rows(path, frame, id_col)
-    currency = (pl.col("Currency code").str.strip_chars() if "Currency code" in frame.columns
-                else pl.lit(None, pl.Utf8))
+    currency = (
+        pl.col("Currency code").str.strip_chars()
+        if "Currency code" in frame.columns
+        else pl.lit(None, pl.Utf8)
+    )
     out = frame.select(
         pl.col(id_col).str.strip_chars().alias("creative_id"),
         parse_dates(path, frame, "Day").alias("period_start"),
@@ -260,11 +320,16 @@ def _google(path: Path, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Quality
 def _tiktok(path: Path, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[QualityWarning]]:
     date_col = next((c for c in ("Date", "By Day") if c in frame.columns), None)
     if date_col is None:
-        raise DataError(f"{path}: TikTok export without a 'Date' or 'By Day' column; "
-                        "export with the daily breakdown")
+        raise DataError(
+            f"{path}: TikTok export without a 'Date' or 'By Day' column; "
+            "export with the daily breakdown"
+        )
     frame, warnings = _drop_summary_rows(path, frame, "Ad name")
-    currency = (pl.col("Currency").str.strip_chars() if "Currency" in frame.columns
-                else pl.lit(None, pl.Utf8))
+    currency = (
+        pl.col("Currency").str.strip_chars()
+        if "Currency" in frame.columns
+        else pl.lit(None, pl.Utf8)
+    )
     out = frame.select(
         pl.col("Ad name").str.strip_chars().alias("creative_id"),
         parse_dates(path, frame, date_col).alias("period_start"),
@@ -304,7 +369,8 @@ def read_kag_attributes(path: Path) -> pl.DataFrame:
     text = decode_text(path)
     frame = pl.read_csv(io.StringIO(text), infer_schema=False)
     missing = {"ad_id", "xyz_campaign_id", "fb_campaign_id", "age", "gender", "interest"} - set(
-        frame.columns)
+        frame.columns
+    )
     if missing:
         raise DataError(f"{path}: not the KAG campaign table; missing {sorted(missing)}")
     return frame.select(

@@ -9,7 +9,7 @@ Earlier weeks are backfilled the same way, so the track record has no leakage.
 
 Run it every Monday at 07:00 for the week starting that day (cron):
 
-    0 7 * * 1  cd /srv/workbench && .venv/bin/workbench run performance_forecast --project acme -p week=$(date +\\%F)
+    0 7 * * 1 workbench run performance_forecast --root /srv/wb --project acme -p week=$(date +\\%F)
 """
 
 from __future__ import annotations
@@ -39,10 +39,15 @@ from creative_workbench.scoring.scorer import CreativeScorer
 
 BACKFILL_WEEKS = 6
 PREDICTION_COLUMNS = ("ctr", "ctr_lower", "ctr_upper", "cvr", "cvr_lower", "cvr_upper")
-RANKING_SCHEMA = {**dict.fromkeys(("creative_id", "name", "ad_format", "placement", "angle",
-                                   "cta", "offer"), pl.Utf8),
-                  **dict.fromkeys(PREDICTION_COLUMNS, pl.Float64),
-                  "reasons": pl.List(pl.Utf8), "p_best": pl.Float64, "budget": pl.Float64}
+RANKING_SCHEMA = {
+    **dict.fromkeys(
+        ("creative_id", "name", "ad_format", "placement", "angle", "cta", "offer"), pl.Utf8
+    ),
+    **dict.fromkeys(PREDICTION_COLUMNS, pl.Float64),
+    "reasons": pl.List(pl.Utf8),
+    "p_best": pl.Float64,
+    "budget": pl.Float64,
+}
 
 
 @dataclass
@@ -63,8 +68,11 @@ def week_start(value: date | str | None, rows: pl.DataFrame | None = None) -> da
         if rows is None or rows.height == 0:
             raise DataError("no performance data to pick a default forecast week from")
         last = rows.get_column("period_end").max()
-        return last - timedelta(days=last.weekday()) - (timedelta(0) if last.weekday() == 6
-                                                        else timedelta(days=7))
+        return (
+            last
+            - timedelta(days=last.weekday())
+            - (timedelta(0) if last.weekday() == 6 else timedelta(days=7))
+        )
     if isinstance(value, str):
         try:
             value = date.fromisoformat(value)
@@ -100,12 +108,21 @@ def candidates(project: Project, data: TrainingData, week: date) -> tuple[pl.Dat
     concepts = load_concepts(project)
     if concepts is not None and concepts.height:
         frame = concepts.select(
-            pl.col("concept_id").alias("creative_id"), pl.col("title").alias("name"),
-            "ad_format", "aspect", "placement", "angle", "cta", "offer", "hook",
+            pl.col("concept_id").alias("creative_id"),
+            pl.col("title").alias("name"),
+            "ad_format",
+            "aspect",
+            "placement",
+            "angle",
+            "cta",
+            "offer",
+            "hook",
             pl.lit(None, pl.Float64).alias("duration_s"),
             pl.lit(None, pl.Float64).alias("palette_adherence"),
             pl.lit(None, pl.Float64).alias("logo_time_s"),
-            pl.lit(None, pl.Utf8).alias("audience"), pl.lit(week).alias("launch_date"))
+            pl.lit(None, pl.Utf8).alias("audience"),
+            pl.lit(week).alias("launch_date"),
+        )
         return creative_attributes(frame, project.config.thresholds.brand_early_s), "concepts"
     launched = data.creatives.filter(pl.col("launch_date").is_between(week, week + timedelta(6)))
     return launched, "creatives launching this week"
@@ -115,29 +132,34 @@ def week_rows(candidates: pl.DataFrame, week: date, early_s: float = 3.0) -> pl.
     """One row per candidate per day it runs in the week (from launch), delivery features on."""
     days = pl.DataFrame({"period_start": [week + timedelta(d) for d in range(7)]})
     rows = candidates.join(days, how="cross").filter(
-        pl.col("period_start") >= pl.col("launch_date"))
+        pl.col("period_start") >= pl.col("launch_date")
+    )
     rows = rows.with_columns(pl.col("period_start").alias("period_end"))
     if "brand_early" not in rows.columns:
         rows = add_creative_features(rows, early_s)
     return add_delivery_features(rows)
 
 
-def predict_week(scorer: CreativeScorer, candidates: pl.DataFrame, week: date,
-                 early_s: float = 3.0) -> pl.DataFrame:
+def predict_week(
+    scorer: CreativeScorer, candidates: pl.DataFrame, week: date, early_s: float = 3.0
+) -> pl.DataFrame:
     """Week-average predictions with intervals and top reasons per candidate."""
     rows = week_rows(candidates, week, early_s)
     if rows.height == 0:
-        return pl.DataFrame(schema={"creative_id": pl.Utf8, **dict.fromkeys(PREDICTION_COLUMNS,
-                                                                           pl.Float64)})
+        return pl.DataFrame(
+            schema={"creative_id": pl.Utf8, **dict.fromkeys(PREDICTION_COLUMNS, pl.Float64)}
+        )
     predicted = pl.concat([rows.select("creative_id"), scorer.predict(rows)], how="horizontal")
     means = predicted.group_by("creative_id", maintain_order=True).agg(
-        pl.col(list(PREDICTION_COLUMNS)).mean())
+        pl.col(list(PREDICTION_COLUMNS)).mean()
+    )
     reasons = top_reasons(scorer, rows, "ctr", k=3)
     return means.join(reasons, on="creative_id", how="left")
 
 
-def model_for_week(project: Project, data: TrainingData, week: date
-                   ) -> tuple[CreativeScorer, str, list[str]]:
+def model_for_week(
+    project: Project, data: TrainingData, week: date
+) -> tuple[CreativeScorer, str, list[str]]:
     """The promoted model if it never saw WEEK, else its settings fitted on data before."""
     notes = []
     settings, version = CreativeScorer(), None
@@ -147,32 +169,44 @@ def model_for_week(project: Project, data: TrainingData, week: date
         if date.fromisoformat(card["training"]["last_day"]) < week:
             return scorer, promoted, notes
         settings, version = clone(scorer), promoted
-        notes.append(f"the promoted model {promoted} was trained on data through "
-                     f"{card['training']['last_day']}, which includes this week; to keep the "
-                     f"forecast honest a model with its settings was fitted on data before "
-                     f"{week}")
+        notes.append(
+            f"the promoted model {promoted} was trained on data through "
+            f"{card['training']['last_day']}, which includes this week; to keep the "
+            f"forecast honest a model with its settings was fitted on data before "
+            f"{week}"
+        )
     else:
-        notes.append("no promoted model yet (run `workbench train --promote`); a model with "
-                     "default settings was fitted on data before this week")
+        notes.append(
+            "no promoted model yet (run `workbench train --promote`); a model with "
+            "default settings was fitted on data before this week"
+        )
     before = data.rows.filter((pl.col("period_end") < week) & (pl.col("launch_date") < week))
     fitted = settings.fit(before)
     return fitted, f"{version or 'default'}@before-{week}", notes
 
 
-def forecast_week(project: Project, data: TrainingData, week: date, budget: float,
-                  store: Store) -> tuple[pl.DataFrame, str, list[str]]:
+def forecast_week(
+    project: Project, data: TrainingData, week: date, budget: float, store: Store
+) -> tuple[pl.DataFrame, str, list[str]]:
     """Predict, rank, split the budget and store one week's predictions."""
     pool, kind = candidates(project, data, week)
     if pool.height == 0:
-        return pl.DataFrame(schema=RANKING_SCHEMA), "", [
-            f"no candidates for the week of {week} ({kind})"]
+        return (
+            pl.DataFrame(schema=RANKING_SCHEMA),
+            "",
+            [f"no candidates for the week of {week} ({kind})"],
+        )
     scorer, version, notes = model_for_week(project, data, week)
     early = project.config.thresholds.brand_early_s
     predicted = predict_week(scorer, pool, week, early)
-    ranking = pool.select("creative_id", "name", "ad_format", "placement", "angle", "cta",
-                          "offer").join(predicted, on="creative_id").sort("ctr", descending=True)
-    alpha, beta = beta_from_interval(*(ranking.get_column(c).to_numpy() for c in
-                                       ("ctr", "ctr_lower", "ctr_upper")))
+    ranking = (
+        pool.select("creative_id", "name", "ad_format", "placement", "angle", "cta", "offer")
+        .join(predicted, on="creative_id")
+        .sort("ctr", descending=True)
+    )
+    alpha, beta = beta_from_interval(
+        *(ranking.get_column(c).to_numpy() for c in ("ctr", "ctr_lower", "ctr_upper"))
+    )
     cvr = [ranking.get_column(c).to_numpy() for c in ("cvr", "cvr_lower", "cvr_upper")]
     second = beta_from_interval(*cvr) if np.isfinite(cvr[0]).all() else None
     amounts, wins = split_budget(budget, alpha, beta, second=second)
@@ -184,19 +218,36 @@ def forecast_week(project: Project, data: TrainingData, week: date, budget: floa
 def store_predictions(store: Store, week: date, version: str, ranking: pl.DataFrame) -> int:
     """Write predictions to the project's predictions table (replacing a re-run's)."""
     at = now_utc()
-    rows = [{"at": at, "week": str(week), "model_version": version,
-             "creative_id": r["creative_id"],
-             **{c: (None if r[c] is None or not np.isfinite(r[c]) else float(r[c]))
-                for c in PREDICTION_COLUMNS}}
-            for r in ranking.iter_rows(named=True)]
+    rows = [
+        {
+            "at": at,
+            "week": str(week),
+            "model_version": version,
+            "creative_id": r["creative_id"],
+            **{
+                c: (None if r[c] is None or not np.isfinite(r[c]) else float(r[c]))
+                for c in PREDICTION_COLUMNS
+            },
+        }
+        for r in ranking.iter_rows(named=True)
+    ]
     return store.insert_rows("predictions", rows)
 
 
-def backfill(project: Project, data: TrainingData, week: date, store: Store,
-             weeks: int = BACKFILL_WEEKS, budget: float = 10000.0) -> list[date]:
+def backfill(
+    project: Project,
+    data: TrainingData,
+    week: date,
+    store: Store,
+    weeks: int = BACKFILL_WEEKS,
+    budget: float = 10000.0,
+) -> list[date]:
     """Forecast the WEEKS weeks before WEEK that have no stored predictions yet."""
-    stored = set(store.query("SELECT DISTINCT week FROM predictions").get_column("week")
-                 .to_list()) if store.query("SELECT COUNT(*) AS n FROM predictions")["n"][0] else set()
+    stored = (
+        set(store.query("SELECT DISTINCT week FROM predictions").get_column("week").to_list())
+        if store.query("SELECT COUNT(*) AS n FROM predictions")["n"][0]
+        else set()
+    )
     done = []
     first_day = data.rows.get_column("period_start").min()
     for back in range(weeks, 0, -1):
@@ -209,42 +260,68 @@ def backfill(project: Project, data: TrainingData, week: date, store: Store,
     return done
 
 
-def track_record(store: Store, data: TrainingData, before: date
-                 ) -> tuple[pl.DataFrame, pl.DataFrame]:
+def track_record(
+    store: Store, data: TrainingData, before: date
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Stored predictions of weeks before BEFORE next to what happened in those weeks."""
     stored = store.query(
         "SELECT week, model_version, creative_id, ctr, ctr_lower, ctr_upper, cvr FROM "
-        "predictions WHERE week < ? ORDER BY week", (str(before),))
+        "predictions WHERE week < ? ORDER BY week",
+        (str(before),),
+    )
     if stored.height == 0:
         return pl.DataFrame(), pl.DataFrame()
     stored = stored.with_columns(pl.col("week").str.to_date())
-    actual = data.rows.with_columns(
-        (pl.col("period_start") - pl.duration(days=pl.col("period_start").dt.weekday() - 1))
-        .alias("week")).group_by("week", "creative_id").agg(
-        pl.col("impressions", "clicks", "conversions").sum())
+    actual = (
+        data.rows.with_columns(
+            (
+                pl.col("period_start") - pl.duration(days=pl.col("period_start").dt.weekday() - 1)
+            ).alias("week")
+        )
+        .group_by("week", "creative_id")
+        .agg(pl.col("impressions", "clicks", "conversions").sum())
+    )
     detail = stored.join(actual, on=["week", "creative_id"], how="inner").with_columns(
-        (pl.col("clicks") / pl.col("impressions")).alias("actual_ctr"))
+        (pl.col("clicks") / pl.col("impressions")).alias("actual_ctr")
+    )
     detail = detail.with_columns(
-        pl.col("actual_ctr").is_between(pl.col("ctr_lower"), pl.col("ctr_upper"))
-        .alias("inside_interval"))
+        pl.col("actual_ctr")
+        .is_between(pl.col("ctr_lower"), pl.col("ctr_upper"))
+        .alias("inside_interval")
+    )
     summary = []
     for (week, version), part in detail.group_by("week", "model_version", maintain_order=True):
-        predicted, observed = part.get_column("ctr").to_numpy(), part.get_column(
-            "actual_ctr").to_numpy()
-        summary.append({
-            "week": week, "model_version": version, "creatives": part.height,
-            "predicted_ctr": float((predicted * part["impressions"]).sum()
-                                   / part["impressions"].sum()),
-            "actual_ctr": float(part["clicks"].sum() / part["impressions"].sum()),
-            "mean_abs_error_pp": float(np.abs(predicted - observed).mean() * 100),
-            "coverage": coverage(part["ctr_lower"].to_numpy(), part["ctr_upper"].to_numpy(),
-                                 part["clicks"].to_numpy(), part["impressions"].to_numpy()),
-        })
+        predicted, observed = (
+            part.get_column("ctr").to_numpy(),
+            part.get_column("actual_ctr").to_numpy(),
+        )
+        summary.append(
+            {
+                "week": week,
+                "model_version": version,
+                "creatives": part.height,
+                "predicted_ctr": float(
+                    (predicted * part["impressions"]).sum() / part["impressions"].sum()
+                ),
+                "actual_ctr": float(part["clicks"].sum() / part["impressions"].sum()),
+                "mean_abs_error_pp": float(np.abs(predicted - observed).mean() * 100),
+                "coverage": coverage(
+                    part["ctr_lower"].to_numpy(),
+                    part["ctr_upper"].to_numpy(),
+                    part["clicks"].to_numpy(),
+                    part["impressions"].to_numpy(),
+                ),
+            }
+        )
     return pl.DataFrame(summary).sort("week"), detail.sort("week", "creative_id")
 
 
-def run_forecast(project: Project, week: date | str | None = None, budget: float = 10000.0,
-                 backfill_weeks: int = BACKFILL_WEEKS) -> Forecast:
+def run_forecast(
+    project: Project,
+    week: date | str | None = None,
+    budget: float = 10000.0,
+    backfill_weeks: int = BACKFILL_WEEKS,
+) -> Forecast:
     """The weekly forecast report's content for PROJECT (default week: last full week)."""
     data = load_training_data(project)
     start = default_week(project, data) if week is None else week_start(week)
@@ -252,6 +329,8 @@ def run_forecast(project: Project, week: date | str | None = None, budget: float
     backfill(project, data, start, store, backfill_weeks, budget)
     ranking, version, notes = forecast_week(project, data, start, budget, store)
     record, detail = track_record(store, data, start)
-    store.record_event("scoring.forecast", {"week": str(start), "model_version": version,
-                                            "candidates": ranking.height})
+    store.record_event(
+        "scoring.forecast",
+        {"week": str(start), "model_version": version, "candidates": ranking.height},
+    )
     return Forecast(start, version, ranking, record, detail, notes)

@@ -54,18 +54,25 @@ class TrainingOutcome:
 
 
 def _metrics(table: pl.DataFrame) -> dict[str, Any]:
-    rows = {r["model"]: {k: v for k, v in r.items() if k != "model"}
-            for r in table.iter_rows(named=True)}
+    rows = {
+        r["model"]: {k: v for k, v in r.items() if k != "model"}
+        for r in table.iter_rows(named=True)
+    }
     baselines = [v["log_loss"] for k, v in rows.items() if k not in (MODEL, PROMOTED)]
-    return {"model": rows.get(MODEL, {}), "baselines": {k: v for k, v in rows.items()
-                                                        if k not in (MODEL, PROMOTED)},
-            "promoted_settings": rows.get(PROMOTED),
-            "best_baseline_log_loss": min(baselines) if baselines else None}
+    return {
+        "model": rows.get(MODEL, {}),
+        "baselines": {k: v for k, v in rows.items() if k not in (MODEL, PROMOTED)},
+        "promoted_settings": rows.get(PROMOTED),
+        "best_baseline_log_loss": min(baselines) if baselines else None,
+    }
 
 
-def evaluate(data: TrainingData, test_weeks: int, scorer: CreativeScorer,
-             promoted: CreativeScorer | None = None) -> tuple[Split, dict[str, pl.DataFrame],
-                                                             dict[str, Any]]:
+def evaluate(
+    data: TrainingData,
+    test_weeks: int,
+    scorer: CreativeScorer,
+    promoted: CreativeScorer | None = None,
+) -> tuple[Split, dict[str, pl.DataFrame], dict[str, Any]]:
     """Fit model, baselines (and the promoted settings) on the past; score the later weeks."""
     split = time_split(data.rows, test_weeks)
     spec = scorer.features or CREATIVE_FEATURES
@@ -77,9 +84,14 @@ def evaluate(data: TrainingData, test_weeks: int, scorer: CreativeScorer,
     return split, tables, fitted
 
 
-def train_project(project: Project, *, promote: bool = False, test_weeks: int = 8,
-                  features: FeatureSpec | None = None, who: str | None = None,
-                  ) -> TrainingOutcome:
+def train_project(
+    project: Project,
+    *,
+    promote: bool = False,
+    test_weeks: int = 8,
+    features: FeatureSpec | None = None,
+    who: str | None = None,
+) -> TrainingOutcome:
     """Train and register a model for PROJECT; promote it when asked and when better."""
     who = who or current_user()
     data = load_training_data(project)
@@ -92,45 +104,83 @@ def train_project(project: Project, *, promote: bool = False, test_weeks: int = 
     split, tables, fitted = evaluate(data, test_weeks, scorer, previous_settings)
     model_eval = fitted[MODEL]
     test_rate = model_eval.predict_rate(split.test, "ctr")
-    calibration = calibration_table(test_rate, split.test.get_column("clicks").to_numpy(),
-                                    split.test.get_column("impressions").to_numpy())
+    calibration = calibration_table(
+        test_rate,
+        split.test.get_column("clicks").to_numpy(),
+        split.test.get_column("impressions").to_numpy(),
+    )
     final = clone(scorer).fit(data.rows)
     importance = global_importance(final, data.rows)
     metrics = {target: _metrics(table) for target, table in tables.items()}
     decision, better = _decide(metrics["ctr"], previous, promote)
     card = {
-        "created_at": now_utc(), "created_by": who, "workbench_version": __version__,
+        "created_at": now_utc(),
+        "created_by": who,
+        "workbench_version": __version__,
         "project": project.name,
-        "training": {"rows": data.rows.height, "creatives": final.n_creatives_,
-                     "data_hash": registry.data_hash(_model_columns(data.rows, final)),
-                     "first_day": str(data.rows.get_column("period_start").min()),
-                     "last_day": str(data.rows.get_column("period_end").max()),
-                     "warnings": [w.message for w in data.warnings]},
+        "training": {
+            "rows": data.rows.height,
+            "creatives": final.n_creatives_,
+            "data_hash": registry.data_hash(_model_columns(data.rows, final)),
+            "first_day": str(data.rows.get_column("period_start").min()),
+            "last_day": str(data.rows.get_column("period_end").max()),
+            "warnings": [w.message for w in data.warnings],
+        },
         "features": final.encoder_.spec.to_dict(),
         "parameters": {k: v for k, v in final.get_params().items() if k != "features"},
-        "evaluation": {"method": "time split, grouped by creative", "test_weeks": test_weeks,
-                       "cutoff": str(split.cutoff), "train_rows": split.train.height,
-                       "test_rows": split.test.height,
-                       "test_creatives": split.test.get_column("creative_id").n_unique()},
-        "metrics": metrics, "notes": final.notes_, "promotion": decision,
+        "evaluation": {
+            "method": "time split, grouped by creative",
+            "test_weeks": test_weeks,
+            "cutoff": str(split.cutoff),
+            "train_rows": split.train.height,
+            "test_rows": split.test.height,
+            "test_creatives": split.test.get_column("creative_id").n_unique(),
+        },
+        "metrics": metrics,
+        "notes": final.notes_,
+        "promotion": decision,
     }
     version = registry.save_model(project.models_dir, final, card)
     store = Store(project.state_db)
-    store.record_event("scoring.trained", {"version": version, "rows": data.rows.height,
-                                           "ctr_log_loss": metrics["ctr"]["model"].get(
-                                               "log_loss")}, who=who)
+    store.record_event(
+        "scoring.trained",
+        {
+            "version": version,
+            "rows": data.rows.height,
+            "ctr_log_loss": metrics["ctr"]["model"].get("log_loss"),
+        },
+        who=who,
+    )
     promoted = promote and better
     if promoted:
         registry.promote(project.models_dir, version, who, now_utc())
         store.record_decision("scoring", version, "promoted", who, decision)
-    return TrainingOutcome(version, registry.read_card(project.models_dir, version), data,
-                           split, tables, calibration, importance, final, promoted, decision,
-                           previous, list(final.notes_))
+    return TrainingOutcome(
+        version,
+        registry.read_card(project.models_dir, version),
+        data,
+        split,
+        tables,
+        calibration,
+        importance,
+        final,
+        promoted,
+        decision,
+        previous,
+        list(final.notes_),
+    )
 
 
 def _model_columns(rows: pl.DataFrame, scorer: CreativeScorer) -> pl.DataFrame:
-    keep = ["creative_id", "period_start", "period_end", *scorer.encoder_.spec.columns,
-            "impressions", "clicks", "conversions"]
+    keep = [
+        "creative_id",
+        "period_start",
+        "period_end",
+        *scorer.encoder_.spec.columns,
+        "impressions",
+        "clicks",
+        "conversions",
+    ]
     return rows.select([c for c in dict.fromkeys(keep) if c in rows.columns])
 
 
@@ -139,12 +189,18 @@ def _decide(ctr: dict[str, Any], previous: str | None, asked: bool) -> tuple[str
     loss = ctr["model"].get("log_loss")
     best = ctr["best_baseline_log_loss"]
     if loss is None or best is None or loss >= best:
-        return (f"not promoted: held-out CTR log loss {loss:.6f} does not beat the best "
-                f"baseline ({best:.6f})", False)
+        return (
+            f"not promoted: held-out CTR log loss {loss:.6f} does not beat the best "
+            f"baseline ({best:.6f})",
+            False,
+        )
     old = (ctr.get("promoted_settings") or {}).get("log_loss")
     if old is not None and loss > old + TOLERANCE:
-        return (f"not promoted: held-out CTR log loss {loss:.6f} is worse than the promoted "
-                f"model's settings on the same split ({old:.6f})", False)
+        return (
+            f"not promoted: held-out CTR log loss {loss:.6f} is worse than the promoted "
+            f"model's settings on the same split ({old:.6f})",
+            False,
+        )
     versus = f" and matches or beats {previous} ({old:.6f})" if old is not None else ""
     reason = f"beats every baseline ({loss:.6f} < {best:.6f}){versus}"
     return (f"promoted: {reason}" if asked else f"promotable (not asked): {reason}"), True

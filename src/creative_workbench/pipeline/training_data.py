@@ -36,21 +36,24 @@ class TrainingData:
     def coverage(self) -> pl.DataFrame:
         """What the model learns from: creatives, rows, dates, impressions, clicks, conversions."""
         rows = self.rows
-        return pl.DataFrame({
-            "creatives": [rows.get_column("creative_id").n_unique()],
-            "rows": [rows.height],
-            "first day": [rows.get_column("period_start").min()],
-            "last day": [rows.get_column("period_end").max()],
-            "impressions": [int(rows.get_column("impressions").sum())],
-            "clicks": [int(rows.get_column("clicks").sum())],
-            "conversions": [int(rows.get_column("conversions").sum())],
-        })
+        return pl.DataFrame(
+            {
+                "creatives": [rows.get_column("creative_id").n_unique()],
+                "rows": [rows.height],
+                "first day": [rows.get_column("period_start").min()],
+                "last day": [rows.get_column("period_end").max()],
+                "impressions": [int(rows.get_column("impressions").sum())],
+                "clicks": [int(rows.get_column("clicks").sum())],
+                "conversions": [int(rows.get_column("conversions").sum())],
+            }
+        )
 
 
 def hook_features(creatives: pl.DataFrame) -> pl.DataFrame:
     """hook_words, has_question, has_numbers of each creative's hook (research labels)."""
-    labelled = label_copy(creatives.select("creative_id", pl.col("hook").alias(HOOK_TEXT)),
-                          text_col=HOOK_TEXT)
+    labelled = label_copy(
+        creatives.select("creative_id", pl.col("hook").alias(HOOK_TEXT)), text_col=HOOK_TEXT
+    )
     return labelled.select(
         "creative_id",
         pl.col("word_count").cast(pl.Float64).alias("hook_words"),
@@ -65,17 +68,21 @@ def creative_attributes(creatives: pl.DataFrame, brand_early_s: float = 3.0) -> 
     return add_creative_features(with_hooks, brand_early_s)
 
 
-def join_performance(performance: pl.DataFrame, creatives: pl.DataFrame,
-                     brand_early_s: float = 3.0) -> tuple[pl.DataFrame, int]:
+def join_performance(
+    performance: pl.DataFrame, creatives: pl.DataFrame, brand_early_s: float = 3.0
+) -> tuple[pl.DataFrame, int]:
     """Performance rows with the attributes of their creative; placement is where the row
     ran (else the creative's). Returns the rows and how many rows had no known creative."""
     attributes = creatives.join(hook_features(creatives), on="creative_id", how="left")
-    joined = performance.join(attributes.rename({"placement": "_creative_placement"}),
-                              on="creative_id", how="left")
+    joined = performance.join(
+        attributes.rename({"placement": "_creative_placement"}), on="creative_id", how="left"
+    )
     unknown = joined.filter(pl.col("launch_date").is_null())
-    joined = joined.filter(pl.col("launch_date").is_not_null()).with_columns(
-        pl.coalesce("placement", "_creative_placement").alias("placement")
-    ).drop("_creative_placement")
+    joined = (
+        joined.filter(pl.col("launch_date").is_not_null())
+        .with_columns(pl.coalesce("placement", "_creative_placement").alias("placement"))
+        .drop("_creative_placement")
+    )
     rows = add_delivery_features(add_creative_features(joined, brand_early_s))
     return rows, unknown.height
 
@@ -88,7 +95,11 @@ def load_training_data(project: Project) -> TrainingData:
     rows, unknown = join_performance(performance.frame, creatives, early)
     warnings = list(performance.warnings)
     if unknown:
-        warnings.append(QualityWarning(
-            str(project.raw_performance_dir), "performance row(s) for creatives missing from "
-            "creatives.csv left out of training", unknown))
+        warnings.append(
+            QualityWarning(
+                str(project.raw_performance_dir),
+                "performance row(s) for creatives missing from creatives.csv left out of training",
+                unknown,
+            )
+        )
     return TrainingData(rows, creative_attributes(creatives, early), performance, warnings)

@@ -13,8 +13,9 @@ from scipy import stats
 from scipy.special import logit
 
 
-def beta_from_interval(mean: np.ndarray, lower: np.ndarray, upper: np.ndarray,
-                       level: float = 0.8) -> tuple[np.ndarray, np.ndarray]:
+def beta_from_interval(
+    mean: np.ndarray, lower: np.ndarray, upper: np.ndarray, level: float = 0.8
+) -> tuple[np.ndarray, np.ndarray]:
     """Beta(alpha, beta) with the given mean whose spread matches the interval.
 
     The interval's logit half-width gives a standard deviation; the delta method turns it
@@ -30,10 +31,15 @@ def beta_from_interval(mean: np.ndarray, lower: np.ndarray, upper: np.ndarray,
     return mean * strength, (1 - mean) * strength
 
 
-def thompson_shares(alpha: np.ndarray, beta: np.ndarray, *, draws: int = 4000,
-                    explore: float = 0.2, seed: int = 0,
-                    second: tuple[np.ndarray, np.ndarray] | None = None,
-                    ) -> tuple[np.ndarray, np.ndarray]:
+def thompson_shares(
+    alpha: np.ndarray,
+    beta: np.ndarray,
+    *,
+    draws: int = 4000,
+    explore: float = 0.2,
+    seed: int = 0,
+    second: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """(budget shares, probability of being best) per candidate.
 
     share = explore / K + (1 - explore) * P(best); shares sum to 1. With SECOND (e.g. the
@@ -48,21 +54,31 @@ def thompson_shares(alpha: np.ndarray, beta: np.ndarray, *, draws: int = 4000,
     if second is not None:
         a2, b2 = np.asarray(second[0], float), np.asarray(second[1], float)
         usable = np.isfinite(a2) & np.isfinite(b2)
-        factor = rng.beta(np.where(usable, a2, 1.0)[None, :], np.where(usable, b2, 1.0)[None, :],
-                          size=(draws, count))
+        factor = rng.beta(
+            np.where(usable, a2, 1.0)[None, :],
+            np.where(usable, b2, 1.0)[None, :],
+            size=(draws, count),
+        )
         samples = samples * np.where(usable[None, :], factor, 1.0)
     wins = np.bincount(samples.argmax(axis=1), minlength=count) / draws
     shares = explore / count + (1.0 - explore) * wins
     return shares / shares.sum(), wins
 
 
-def split_budget(budget: float, alpha: np.ndarray, beta: np.ndarray, *, draws: int = 4000,
-                 explore: float = 0.2, seed: int = 0,
-                 second: tuple[np.ndarray, np.ndarray] | None = None,
-                 ) -> tuple[np.ndarray, np.ndarray]:
+def split_budget(
+    budget: float,
+    alpha: np.ndarray,
+    beta: np.ndarray,
+    *,
+    draws: int = 4000,
+    explore: float = 0.2,
+    seed: int = 0,
+    second: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Budget amounts (rounded to cents, summing to BUDGET) and P(best) per candidate."""
-    shares, wins = thompson_shares(alpha, beta, draws=draws, explore=explore, seed=seed,
-                                   second=second)
+    shares, wins = thompson_shares(
+        alpha, beta, draws=draws, explore=explore, seed=seed, second=second
+    )
     amounts = np.round(shares * budget, 2)
     if amounts.size:
         amounts[np.argmax(amounts)] += round(budget - amounts.sum(), 2)

@@ -86,8 +86,9 @@ class LogisticBaseline(BaseEstimator):
         blocks = []
         for column in spec.categorical:
             values = X.get_column(column).cast(pl.Utf8).fill_null(MISSING).to_numpy()
-            blocks.append((values[:, None] == np.array(self.levels_[column])[None, :])
-                          .astype(float))
+            blocks.append(
+                (values[:, None] == np.array(self.levels_[column])[None, :]).astype(float)
+            )
         if spec.numeric:
             numbers = X.select([pl.col(c).cast(pl.Float64) for c in spec.numeric]).to_numpy()
             numbers = np.where(np.isnan(numbers), self.means_, numbers)
@@ -97,8 +98,10 @@ class LogisticBaseline(BaseEstimator):
     def fit(self, X: pl.DataFrame, y: object = None) -> LogisticBaseline:
         spec = self.features or CREATIVE_FEATURES
         rows = aggregate_counts(X, list(spec.columns))
-        self.levels_ = {c: sorted(rows.get_column(c).cast(pl.Utf8).fill_null(MISSING).unique()
-                                  .to_list()) for c in spec.categorical}
+        self.levels_ = {
+            c: sorted(rows.get_column(c).cast(pl.Utf8).fill_null(MISSING).unique().to_list())
+            for c in spec.categorical
+        }
         if spec.numeric:
             numbers = rows.select([pl.col(c).cast(pl.Float64) for c in spec.numeric]).to_numpy()
             self.means_ = np.nan_to_num(np.nanmean(numbers, axis=0))
@@ -126,8 +129,9 @@ class LogisticBaseline(BaseEstimator):
         return self.models_[target].predict_proba(self._design(X))[:, 1]
 
 
-def baseline_models(features: FeatureSpec | None = None,
-                    type_columns: tuple[str, ...] = ("ad_format",)) -> dict[str, BaseEstimator]:
+def baseline_models(
+    features: FeatureSpec | None = None, type_columns: tuple[str, ...] = ("ad_format",)
+) -> dict[str, BaseEstimator]:
     """The three baselines, unfitted, by report name."""
     return {
         "global rate": GlobalRate(),

@@ -35,21 +35,31 @@ class Split:
     cutoff: date
 
 
-def time_split(rows: pl.DataFrame, test_weeks: int, *, date_col: str = "period_start",
-               launch_col: str = "launch_date") -> Split:
+def time_split(
+    rows: pl.DataFrame,
+    test_weeks: int,
+    *,
+    date_col: str = "period_start",
+    launch_col: str = "launch_date",
+) -> Split:
     """Test on the last TEST_WEEKS weeks' new creatives; train on earlier data only."""
     last = rows.get_column(date_col).max()
     if last is None:
         raise DataError("time split needs dated performance rows; use grouped CV instead")
     cutoff = last - timedelta(weeks=test_weeks) + timedelta(days=1)
-    launch = pl.col(launch_col) if launch_col in rows.columns else (
-        pl.col(date_col).min().over("creative_id"))
+    launch = (
+        pl.col(launch_col)
+        if launch_col in rows.columns
+        else (pl.col(date_col).min().over("creative_id"))
+    )
     marked = rows.with_columns(launch.alias("_launch"))
     train = marked.filter((pl.col("_launch") < cutoff) & (pl.col(date_col) < cutoff))
     test = marked.filter(pl.col("_launch") >= cutoff)
     if train.height == 0 or test.height == 0:
-        raise DataError(f"time split at {cutoff}: {train.height} training and {test.height} "
-                        f"test rows; choose fewer test weeks (now {test_weeks})")
+        raise DataError(
+            f"time split at {cutoff}: {train.height} training and {test.height} "
+            f"test rows; choose fewer test weeks (now {test_weeks})"
+        )
     return Split(train.drop("_launch"), test.drop("_launch"), cutoff)
 
 
@@ -90,8 +100,9 @@ def top_quintile_precision(predicted: np.ndarray, observed: np.ndarray) -> float
     return float((observed[top] > np.median(observed)).mean())
 
 
-def calibration_table(rate: np.ndarray, successes: np.ndarray, trials: np.ndarray,
-                      bins: int = 10) -> pl.DataFrame:
+def calibration_table(
+    rate: np.ndarray, successes: np.ndarray, trials: np.ndarray, bins: int = 10
+) -> pl.DataFrame:
     """Trial-weighted bins of predicted rate: mean predicted vs observed rate per bin."""
     order = np.argsort(rate, kind="stable")
     weight = np.asarray(trials, float)[order]
@@ -99,22 +110,34 @@ def calibration_table(rate: np.ndarray, successes: np.ndarray, trials: np.ndarra
     labels = np.zeros(rate.size, dtype=np.int64)
     labels[order] = np.searchsorted(edges, np.arange(rate.size), side="right")
     frame = pl.DataFrame({"bin": labels, "p": rate * trials, "s": successes, "n": trials})
-    return (frame.group_by("bin").agg(pl.col("p", "s", "n").sum()).filter(pl.col("n") > 0)
-            .sort("bin").select("bin", (pl.col("p") / pl.col("n")).alias("predicted"),
-                                (pl.col("s") / pl.col("n")).alias("observed"),
-                                pl.col("n").alias("weight")))
+    return (
+        frame.group_by("bin")
+        .agg(pl.col("p", "s", "n").sum())
+        .filter(pl.col("n") > 0)
+        .sort("bin")
+        .select(
+            "bin",
+            (pl.col("p") / pl.col("n")).alias("predicted"),
+            (pl.col("s") / pl.col("n")).alias("observed"),
+            pl.col("n").alias("weight"),
+        )
+    )
 
 
 def expected_calibration_error(table: pl.DataFrame) -> float:
     """Weighted mean |observed - predicted| over calibration bins."""
     weight = table.get_column("weight").to_numpy()
-    gap = np.abs(table.get_column("observed").to_numpy() - table.get_column("predicted")
-                 .to_numpy())
+    gap = np.abs(table.get_column("observed").to_numpy() - table.get_column("predicted").to_numpy())
     return float((gap * weight).sum() / weight.sum())
 
 
-def coverage(lower: np.ndarray, upper: np.ndarray, successes: np.ndarray, trials: np.ndarray,
-             level: float = 0.8) -> float:
+def coverage(
+    lower: np.ndarray,
+    upper: np.ndarray,
+    successes: np.ndarray,
+    trials: np.ndarray,
+    level: float = 0.8,
+) -> float:
     """Share of observed rates inside their predictive interval: the rate interval widened
     (logit scale) by each unit's own binomial sampling noise, so a creative measured on few
     impressions is judged fairly; for well-measured creatives it is the rate interval."""
@@ -133,8 +156,9 @@ def coverage(lower: np.ndarray, upper: np.ndarray, successes: np.ndarray, trials
     return float(inside.mean())
 
 
-def per_group(values: dict[str, np.ndarray], trials: np.ndarray,
-              groups: np.ndarray) -> dict[str, np.ndarray]:
+def per_group(
+    values: dict[str, np.ndarray], trials: np.ndarray, groups: np.ndarray
+) -> dict[str, np.ndarray]:
     """Trial-weighted means of VALUES per group, plus summed trials ('n')."""
     frame = pl.DataFrame({"g": groups, "n": trials, **{k: v * trials for k, v in values.items()}})
     totals = frame.group_by("g").agg(pl.all().sum()).filter(pl.col("n") > 0)
@@ -142,9 +166,15 @@ def per_group(values: dict[str, np.ndarray], trials: np.ndarray,
     return {"n": n, **{k: totals.get_column(k).to_numpy() / n for k in values}}
 
 
-def score(rate: np.ndarray, successes: np.ndarray, trials: np.ndarray,
-          interval: tuple[np.ndarray, np.ndarray] | None = None, *,
-          groups: np.ndarray | None = None, level: float = 0.8) -> dict[str, float]:
+def score(
+    rate: np.ndarray,
+    successes: np.ndarray,
+    trials: np.ndarray,
+    interval: tuple[np.ndarray, np.ndarray] | None = None,
+    *,
+    groups: np.ndarray | None = None,
+    level: float = 0.8,
+) -> dict[str, float]:
     """Every metric for one model: log loss, AUC and calibration per row (impression
     level); Spearman, top-quintile precision and coverage per creative (GROUPS)."""
     n = np.asarray(trials, float)
@@ -154,8 +184,10 @@ def score(rate: np.ndarray, successes: np.ndarray, trials: np.ndarray,
     groups = np.arange(n.size) if groups is None else np.asarray(groups)[keep]
     values = {"p": rate, "s": s / n}
     if interval is not None:
-        values |= {"lo": np.asarray(interval[0], float)[keep],
-                   "hi": np.asarray(interval[1], float)[keep]}
+        values |= {
+            "lo": np.asarray(interval[0], float)[keep],
+            "hi": np.asarray(interval[1], float)[keep],
+        }
     units = per_group(values, n, groups)
     metrics = {
         "log_loss": weighted_log_loss(rate, s, n),
@@ -165,13 +197,15 @@ def score(rate: np.ndarray, successes: np.ndarray, trials: np.ndarray,
         "ece": expected_calibration_error(calibration_table(rate, s, n)),
     }
     if interval is not None:
-        metrics["coverage"] = coverage(units["lo"], units["hi"], units["s"] * units["n"],
-                                       units["n"], level)
+        metrics["coverage"] = coverage(
+            units["lo"], units["hi"], units["s"] * units["n"], units["n"], level
+        )
     return metrics
 
 
-def predictions(model: Any, rows: pl.DataFrame, target: str
-                ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+def predictions(
+    model: Any, rows: pl.DataFrame, target: str
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
     """A fitted model's rates and (if it has them) intervals for ROWS."""
     rate = model.predict_rate(rows, target)
     if hasattr(model, "predict_interval"):
@@ -179,9 +213,14 @@ def predictions(model: Any, rows: pl.DataFrame, target: str
     return rate, None
 
 
-def evaluate_fitted(fitted: Mapping[str, Any], test: pl.DataFrame, target: str = "ctr", *,
-                    unit: str = "creative_id",
-                    oracle: Callable[[pl.DataFrame], np.ndarray] | None = None) -> pl.DataFrame:
+def evaluate_fitted(
+    fitted: Mapping[str, Any],
+    test: pl.DataFrame,
+    target: str = "ctr",
+    *,
+    unit: str = "creative_id",
+    oracle: Callable[[pl.DataFrame], np.ndarray] | None = None,
+) -> pl.DataFrame:
     """Score already fitted models on TEST: one row of metrics per model."""
     successes, trials = TARGETS[target]
     s, n = test.get_column(successes).to_numpy(), test.get_column(trials).to_numpy()
@@ -197,23 +236,36 @@ def evaluate_fitted(fitted: Mapping[str, Any], test: pl.DataFrame, target: str =
     return pl.DataFrame(rows, infer_schema_length=None)
 
 
-def compare(models: Mapping[str, Any], train: pl.DataFrame, test: pl.DataFrame,
-            target: str = "ctr", *, unit: str = "creative_id",
-            oracle: Callable[[pl.DataFrame], np.ndarray] | None = None) -> pl.DataFrame:
+def compare(
+    models: Mapping[str, Any],
+    train: pl.DataFrame,
+    test: pl.DataFrame,
+    target: str = "ctr",
+    *,
+    unit: str = "creative_id",
+    oracle: Callable[[pl.DataFrame], np.ndarray] | None = None,
+) -> pl.DataFrame:
     """Fit each model (a clone) on TRAIN and score it on TEST (creatives = UNIT)."""
     fitted = {name: clone(model).fit(train) for name, model in models.items()}
     return evaluate_fitted(fitted, test, target, unit=unit, oracle=oracle)
 
 
-def grouped_cv(models: Mapping[str, Any], rows: pl.DataFrame, groups: str,
-               target: str = "ctr", n_splits: int = 5, *, unit: str = "creative_id",
-               ) -> pl.DataFrame:
+def grouped_cv(
+    models: Mapping[str, Any],
+    rows: pl.DataFrame,
+    groups: str,
+    target: str = "ctr",
+    n_splits: int = 5,
+    *,
+    unit: str = "creative_id",
+) -> pl.DataFrame:
     """K-fold CV with whole GROUPS per fold; metrics per model per fold plus the mean."""
     labels = rows.get_column(groups).to_numpy()
     folds = []
     splitter = GroupKFold(n_splits=n_splits, shuffle=True, random_state=0)
-    for fold, (train_idx, test_idx) in enumerate(splitter.split(np.zeros(rows.height),
-                                                                groups=labels)):
+    for fold, (train_idx, test_idx) in enumerate(
+        splitter.split(np.zeros(rows.height), groups=labels)
+    ):
         table = compare(models, rows[train_idx], rows[test_idx], target, unit=unit)
         folds.append(table.with_columns(pl.lit(fold).alias("fold")))
     return pl.concat(folds)
@@ -223,8 +275,8 @@ def summarise_cv(table: pl.DataFrame) -> pl.DataFrame:
     """Mean and standard deviation of each metric per model over folds."""
     metrics = [c for c in table.columns if c not in ("model", "fold")]
     return table.group_by("model", maintain_order=True).agg(
-        *[pl.col(m).mean() for m in metrics],
-        pl.col("log_loss").std().alias("log_loss_sd"))
+        *[pl.col(m).mean() for m in metrics], pl.col("log_loss").std().alias("log_loss_sd")
+    )
 
 
 def gap_closed(model_loss: float, baseline_loss: float, oracle_loss: float) -> float:

@@ -14,22 +14,30 @@ from creative_workbench.scoring.features import DELIVERY_COLUMNS, label
 from creative_workbench.scoring.scorer import CreativeScorer
 
 
-def contributions(scorer: CreativeScorer, frame: pl.DataFrame, target: str = "ctr",
-                  id_col: str = "creative_id") -> pl.DataFrame:
+def contributions(
+    scorer: CreativeScorer, frame: pl.DataFrame, target: str = "ctr", id_col: str = "creative_id"
+) -> pl.DataFrame:
     """Long table: id, attribute (label), value (as written), contribution (log-odds)."""
     values = scorer.contributions(frame, target)[:, :-1]
     matrix = scorer.encoder_.transform(frame)
     names = scorer.encoder_.feature_names
-    ids = (frame.get_column(id_col).cast(pl.Utf8).to_list() if id_col in frame.columns
-           else [str(i) for i in range(frame.height)])
+    ids = (
+        frame.get_column(id_col).cast(pl.Utf8).to_list()
+        if id_col in frame.columns
+        else [str(i) for i in range(frame.height)]
+    )
     parts = []
     for j, name in enumerate(names):
-        parts.append(pl.DataFrame({
-            id_col: ids,
-            "attribute": [label(name)] * frame.height,
-            "value": scorer.encoder_.decode(name, matrix[:, j]),
-            "contribution": values[:, j].astype(np.float64),
-        }))
+        parts.append(
+            pl.DataFrame(
+                {
+                    id_col: ids,
+                    "attribute": [label(name)] * frame.height,
+                    "value": scorer.encoder_.decode(name, matrix[:, j]),
+                    "contribution": values[:, j].astype(np.float64),
+                }
+            )
+        )
     return pl.concat(parts)
 
 
@@ -39,42 +47,63 @@ def describe(attribute: str, value: str, contribution: float) -> str:
     return f"{attribute} = {value} {verb} it ({contribution:+.2f})"
 
 
-def top_reasons(scorer: CreativeScorer, frame: pl.DataFrame, target: str = "ctr",
-                k: int = 3, id_col: str = "creative_id",
-                exclude: tuple[str, ...] = DELIVERY_COLUMNS) -> pl.DataFrame:
+def top_reasons(
+    scorer: CreativeScorer,
+    frame: pl.DataFrame,
+    target: str = "ctr",
+    k: int = 3,
+    id_col: str = "creative_id",
+    exclude: tuple[str, ...] = DELIVERY_COLUMNS,
+) -> pl.DataFrame:
     """The K creative attributes that move each prediction most, as sentences, per id
     (several rows per id, e.g. days of a week, are averaged; EXCLUDE are left out)."""
     skip = [label(c) for c in exclude]
     long = contributions(scorer, frame, target, id_col).filter(~pl.col("attribute").is_in(skip))
     mean = long.group_by(id_col, "attribute", maintain_order=True).agg(
         pl.col("contribution").mean(),
-        pl.when(pl.col("value").n_unique() == 1).then(pl.col("value").first())
-        .otherwise(pl.lit("(varies)")).alias("value"))
+        pl.when(pl.col("value").n_unique() == 1)
+        .then(pl.col("value").first())
+        .otherwise(pl.lit("(varies)"))
+        .alias("value"),
+    )
     ranked = mean.with_columns(
-        pl.col("contribution").abs().rank("ordinal", descending=True).over(id_col).alias("_r"))
+        pl.col("contribution").abs().rank("ordinal", descending=True).over(id_col).alias("_r")
+    )
     top = ranked.filter(pl.col("_r") <= k).sort(id_col, "_r")
-    sentences = [describe(a, v, c) for a, v, c in
-                 top.select("attribute", "value", "contribution").iter_rows()]
-    return (top.with_columns(pl.Series("reason", sentences, dtype=pl.Utf8))
-            .group_by(id_col, maintain_order=True).agg(pl.col("reason").alias("reasons")))
+    sentences = [
+        describe(a, v, c)
+        for a, v, c in top.select("attribute", "value", "contribution").iter_rows()
+    ]
+    return (
+        top.with_columns(pl.Series("reason", sentences, dtype=pl.Utf8))
+        .group_by(id_col, maintain_order=True)
+        .agg(pl.col("reason").alias("reasons"))
+    )
 
 
-def global_importance(scorer: CreativeScorer, frame: pl.DataFrame,
-                      target: str = "ctr") -> pl.DataFrame:
+def global_importance(
+    scorer: CreativeScorer, frame: pl.DataFrame, target: str = "ctr"
+) -> pl.DataFrame:
     """Mean |contribution| per attribute (log-odds) and its share, largest first."""
     values = np.abs(scorer.contributions(frame, target)[:, :-1]).mean(axis=0)
     total = values.sum() or 1.0
-    return pl.DataFrame({
-        "attribute": [label(n) for n in scorer.encoder_.feature_names],
-        "mean_abs_contribution": values.astype(np.float64),
-        "share": (values / total).astype(np.float64),
-    }).sort("mean_abs_contribution", descending=True)
+    return pl.DataFrame(
+        {
+            "attribute": [label(n) for n in scorer.encoder_.feature_names],
+            "mean_abs_contribution": values.astype(np.float64),
+            "share": (values / total).astype(np.float64),
+        }
+    ).sort("mean_abs_contribution", descending=True)
 
 
-def effect_by_value(scorer: CreativeScorer, frame: pl.DataFrame, attribute: str,
-                    target: str = "ctr") -> pl.DataFrame:
+def effect_by_value(
+    scorer: CreativeScorer, frame: pl.DataFrame, attribute: str, target: str = "ctr"
+) -> pl.DataFrame:
     """Mean contribution of each value of one attribute (what 'social_proof' is worth)."""
     long = contributions(scorer, frame, target)
-    return (long.filter(pl.col("attribute") == label(attribute))
-            .group_by("value").agg(pl.col("contribution").mean(), pl.len().alias("creatives"))
-            .sort("contribution", descending=True))
+    return (
+        long.filter(pl.col("attribute") == label(attribute))
+        .group_by("value")
+        .agg(pl.col("contribution").mean(), pl.len().alias("creatives"))
+        .sort("contribution", descending=True)
+    )

@@ -17,14 +17,26 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 TARGETS = {"ctr": ("clicks", "impressions"), "cvr": ("conversions", "clicks")}
 COUNT_COLUMNS = ("impressions", "clicks", "conversions")
 LABELS = {
-    "ad_format": "format", "aspect": "aspect ratio", "duration_s": "duration (s)",
-    "placement": "placement", "angle": "angle", "cta": "CTA", "offer": "offer",
-    "hook_words": "hook length (words)", "palette_adherence": "palette adherence",
-    "brand_early": "brand early (logo timing)", "audience": "audience",
-    "aspect_native": "aspect native to the placement", "age_days": "days since launch",
+    "ad_format": "format",
+    "aspect": "aspect ratio",
+    "duration_s": "duration (s)",
+    "placement": "placement",
+    "angle": "angle",
+    "cta": "CTA",
+    "offer": "offer",
+    "hook_words": "hook length (words)",
+    "palette_adherence": "palette adherence",
+    "brand_early": "brand early (logo timing)",
+    "audience": "audience",
+    "aspect_native": "aspect native to the placement",
+    "age_days": "days since launch",
     "weekday": "day of week",
-    "has_question": "hook asks a question", "has_numbers": "hook has numbers",
-    "age": "age band", "gender": "gender", "interest": "interest", "campaign": "campaign",
+    "has_question": "hook asks a question",
+    "has_numbers": "hook has numbers",
+    "age": "age band",
+    "gender": "gender",
+    "interest": "interest",
+    "campaign": "campaign",
 }
 
 
@@ -42,8 +54,10 @@ class FeatureSpec:
     @property
     def static(self) -> FeatureSpec:
         """The spec without delivery-context columns (days since launch, weekday)."""
-        return FeatureSpec(tuple(c for c in self.categorical if c not in DELIVERY_COLUMNS),
-                           tuple(c for c in self.numeric if c not in DELIVERY_COLUMNS))
+        return FeatureSpec(
+            tuple(c for c in self.categorical if c not in DELIVERY_COLUMNS),
+            tuple(c for c in self.numeric if c not in DELIVERY_COLUMNS),
+        )
 
     def to_dict(self) -> dict[str, list[str]]:
         return {"categorical": list(self.categorical), "numeric": list(self.numeric)}
@@ -54,10 +68,26 @@ class FeatureSpec:
 
 
 CREATIVE_FEATURES = FeatureSpec(
-    categorical=("ad_format", "aspect", "placement", "angle", "cta", "offer", "audience",
-                 "brand_early", "weekday"),
-    numeric=("duration_s", "hook_words", "palette_adherence", "aspect_native", "has_question",
-             "has_numbers", "age_days"),
+    categorical=(
+        "ad_format",
+        "aspect",
+        "placement",
+        "angle",
+        "cta",
+        "offer",
+        "audience",
+        "brand_early",
+        "weekday",
+    ),
+    numeric=(
+        "duration_s",
+        "hook_words",
+        "palette_adherence",
+        "aspect_native",
+        "has_question",
+        "has_numbers",
+        "age_days",
+    ),
 )
 KAG_FEATURES = FeatureSpec(categorical=("campaign", "age", "gender", "interest"))
 
@@ -80,11 +110,16 @@ def add_creative_features(creatives: pl.DataFrame, brand_early_s: float = 3.0) -
     pair = pl.concat_str([pl.col("placement"), pl.col("aspect")], separator="|")
     logo = pl.col("logo_time_s")
     return creatives.with_columns(
-        pl.when(logo.is_null()).then(pl.lit("no logo"))
-        .when(logo <= brand_early_s).then(pl.lit(f"logo by {brand_early_s:g} s"))
-        .otherwise(pl.lit(f"logo after {brand_early_s:g} s")).alias("brand_early"),
-        pl.when(pl.col("placement").is_in(known)).then(pair.is_in(native).cast(pl.Float64))
-        .otherwise(None).alias("aspect_native"),
+        pl.when(logo.is_null())
+        .then(pl.lit("no logo"))
+        .when(logo <= brand_early_s)
+        .then(pl.lit(f"logo by {brand_early_s:g} s"))
+        .otherwise(pl.lit(f"logo after {brand_early_s:g} s"))
+        .alias("brand_early"),
+        pl.when(pl.col("placement").is_in(known))
+        .then(pair.is_in(native).cast(pl.Float64))
+        .otherwise(None)
+        .alias("aspect_native"),
     )
 
 
@@ -94,11 +129,15 @@ def add_delivery_features(rows: pl.DataFrame) -> pl.DataFrame:
     middle = pl.col("period_start") + (pl.col("period_end") - pl.col("period_start")) / 2
     one_day = pl.col("period_start") == pl.col("period_end")
     return rows.with_columns(
-        (middle - pl.col("launch_date")).dt.total_days().clip(0).cast(pl.Float64)
-        .alias("age_days"),
-        pl.when(one_day).then(pl.col("period_start").dt.weekday()
-                              .replace_strict(dict(enumerate(WEEKDAYS, 1)), return_dtype=pl.Utf8))
-        .otherwise(None).alias("weekday"),
+        (middle - pl.col("launch_date")).dt.total_days().clip(0).cast(pl.Float64).alias("age_days"),
+        pl.when(one_day)
+        .then(
+            pl.col("period_start")
+            .dt.weekday()
+            .replace_strict(dict(enumerate(WEEKDAYS, 1)), return_dtype=pl.Utf8)
+        )
+        .otherwise(None)
+        .alias("weekday"),
     )
 
 
@@ -126,8 +165,9 @@ class FeatureEncoder:
     def fit(self, frame: pl.DataFrame) -> FeatureEncoder:
         check_columns(frame, self.spec.columns, "feature table")
         self.categories = {
-            column: sorted(frame.get_column(column).cast(pl.Utf8).fill_null(MISSING).unique()
-                           .to_list())
+            column: sorted(
+                frame.get_column(column).cast(pl.Utf8).fill_null(MISSING).unique().to_list()
+            )
             for column in self.spec.categorical
         }
         return self
@@ -144,9 +184,11 @@ class FeatureEncoder:
         """The float32 model matrix: category codes then numeric values."""
         check_columns(frame, self.spec.columns, "feature table")
         codes = [
-            pl.col(column).cast(pl.Utf8).fill_null(MISSING)
-            .replace_strict(values, list(range(len(values))), default=None,
-                            return_dtype=pl.Float32).alias(column)
+            pl.col(column)
+            .cast(pl.Utf8)
+            .fill_null(MISSING)
+            .replace_strict(values, list(range(len(values))), default=None, return_dtype=pl.Float32)
+            .alias(column)
             for column, values in self.categories.items()
         ]
         numbers = [pl.col(c).cast(pl.Float32, strict=False).alias(c) for c in self.spec.numeric]
@@ -169,5 +211,6 @@ class FeatureEncoder:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FeatureEncoder:
-        return cls(FeatureSpec.from_dict(data["spec"]),
-                   {k: list(v) for k, v in data["categories"].items()})
+        return cls(
+            FeatureSpec.from_dict(data["spec"]), {k: list(v) for k, v in data["categories"].items()}
+        )

@@ -35,13 +35,19 @@ def versions(models_dir: Path) -> list[str]:
     """Saved versions, oldest first."""
     if not models_dir.is_dir():
         return []
-    return sorted(p.name for p in models_dir.iterdir()
-                  if p.is_dir() and VERSION.match(p.name) and (p / "card.json").is_file())
+    return sorted(
+        p.name
+        for p in models_dir.iterdir()
+        if p.is_dir() and VERSION.match(p.name) and (p / "card.json").is_file()
+    )
 
 
 def _next_version(models_dir: Path) -> str:
-    taken = [int(VERSION.match(p.name).group(1)) for p in models_dir.iterdir()
-             if VERSION.match(p.name)] if models_dir.is_dir() else []
+    taken = (
+        [int(VERSION.match(p.name).group(1)) for p in models_dir.iterdir() if VERSION.match(p.name)]
+        if models_dir.is_dir()
+        else []
+    )
     return f"v{max(taken, default=0) + 1:04d}"
 
 
@@ -53,8 +59,11 @@ def save_model(models_dir: Path, scorer: CreativeScorer, card: dict[str, Any]) -
         scorer.save(staging)
         for _ in range(5):
             version = _next_version(models_dir)
-            full = {"version": version, **card,
-                    "files": sorted(p.name for p in staging.iterdir() if p.is_file())}
+            full = {
+                "version": version,
+                **card,
+                "files": sorted(p.name for p in staging.iterdir() if p.is_file()),
+            }
             atomic_write_text(staging / "card.json", json.dumps(full, indent=2, default=str))
             try:
                 staging.rename(models_dir / version)
@@ -80,8 +89,9 @@ def read_card(models_dir: Path, version: str) -> dict[str, Any]:
     return json.loads((_folder(models_dir, version) / "card.json").read_text("utf-8"))
 
 
-def load_model(models_dir: Path, version: str | None = None
-               ) -> tuple[CreativeScorer, dict[str, Any]]:
+def load_model(
+    models_dir: Path, version: str | None = None
+) -> tuple[CreativeScorer, dict[str, Any]]:
     """Load VERSION (default: the promoted one) as (scorer, card)."""
     version = version or promoted_version(models_dir)
     if version is None:
@@ -101,8 +111,12 @@ def promoted_version(models_dir: Path) -> str | None:
 def promote(models_dir: Path, version: str, who: str, at: str) -> dict[str, Any]:
     """Make VERSION the promoted model (atomically); returns the record written."""
     _folder(models_dir, version)
-    record = {"version": version, "promoted_by": who, "promoted_at": at,
-              "previous": promoted_version(models_dir)}
+    record = {
+        "version": version,
+        "promoted_by": who,
+        "promoted_at": at,
+        "previous": promoted_version(models_dir),
+    }
     atomic_write_text(models_dir / PROMOTED, json.dumps(record, indent=2))
     return record
 
@@ -114,16 +128,24 @@ def list_models(models_dir: Path) -> pl.DataFrame:
     for version in versions(models_dir):
         card = read_card(models_dir, version)
         metrics = card.get("metrics", {}).get("ctr", {})
-        rows.append({
-            "version": version,
-            "created_at": card.get("created_at"),
-            "created_by": card.get("created_by"),
-            "training_rows": card.get("training", {}).get("rows"),
-            "ctr_log_loss": metrics.get("model", {}).get("log_loss"),
-            "best_baseline_log_loss": metrics.get("best_baseline_log_loss"),
-            "promoted": version == current,
-        })
-    schema = {"version": pl.Utf8, "created_at": pl.Utf8, "created_by": pl.Utf8,
-              "training_rows": pl.Int64, "ctr_log_loss": pl.Float64,
-              "best_baseline_log_loss": pl.Float64, "promoted": pl.Boolean}
+        rows.append(
+            {
+                "version": version,
+                "created_at": card.get("created_at"),
+                "created_by": card.get("created_by"),
+                "training_rows": card.get("training", {}).get("rows"),
+                "ctr_log_loss": metrics.get("model", {}).get("log_loss"),
+                "best_baseline_log_loss": metrics.get("best_baseline_log_loss"),
+                "promoted": version == current,
+            }
+        )
+    schema = {
+        "version": pl.Utf8,
+        "created_at": pl.Utf8,
+        "created_by": pl.Utf8,
+        "training_rows": pl.Int64,
+        "ctr_log_loss": pl.Float64,
+        "best_baseline_log_loss": pl.Float64,
+        "promoted": pl.Boolean,
+    }
     return pl.DataFrame(rows, schema=schema)

@@ -59,13 +59,23 @@ class CreativeScorer(BaseEstimator):
             not stall when other work shares the cores) and seed.
     """
 
-    def __init__(self, features: FeatureSpec | None = None, n_estimators: int = 500,
-                 max_depth: int = 1, learning_rate: float = 0.4,
-                 min_child_weight: float = 200.0, reg_lambda: float = 5.0,
-                 subsample: float = 0.9, interval_level: float = 0.8,
-                 interval_estimators: int = 120, min_creatives: int = 30,
-                 min_clicks: int = 200, min_conversions: int = 30, nthread: int = 2,
-                 random_state: int = 0) -> None:
+    def __init__(
+        self,
+        features: FeatureSpec | None = None,
+        n_estimators: int = 500,
+        max_depth: int = 1,
+        learning_rate: float = 0.4,
+        min_child_weight: float = 200.0,
+        reg_lambda: float = 5.0,
+        subsample: float = 0.9,
+        interval_level: float = 0.8,
+        interval_estimators: int = 120,
+        min_creatives: int = 30,
+        min_clicks: int = 200,
+        min_conversions: int = 30,
+        nthread: int = 2,
+        random_state: int = 0,
+    ) -> None:
         self.features = features
         self.n_estimators = n_estimators
         self.max_depth = max_depth
@@ -100,7 +110,8 @@ class CreativeScorer(BaseEstimator):
         for target, (successes, trials) in TARGETS.items():
             if target == "cvr" and int(X.get_column("conversions").sum()) < self.min_conversions:
                 self.notes_.append(
-                    f"conversion model skipped: fewer than {self.min_conversions} conversions")
+                    f"conversion model skipped: fewer than {self.min_conversions} conversions"
+                )
                 continue
             self.boosters_[target] = self._fit_rate(X, self.encoder_, successes, trials)
             self.interval_boosters_[target] = self._fit_interval(units, successes, trials)
@@ -110,14 +121,18 @@ class CreativeScorer(BaseEstimator):
 
     def _check_enough(self, X: pl.DataFrame) -> None:
         shown = X.filter(pl.col("impressions") > 0)
-        creatives = (shown.get_column("creative_id").n_unique() if "creative_id" in X.columns
-                     else shown.height)
+        creatives = (
+            shown.get_column("creative_id").n_unique()
+            if "creative_id" in X.columns
+            else shown.height
+        )
         clicks = int(shown.get_column("clicks").sum())
         if creatives < self.min_creatives or clicks < self.min_clicks:
             raise DataError(
                 f"too little data to train: {creatives} creatives with impressions and "
                 f"{clicks} clicks; need at least {self.min_creatives} creatives and "
-                f"{self.min_clicks} clicks (add more performance exports)")
+                f"{self.min_clicks} clicks (add more performance exports)"
+            )
 
     def _units(self, X: pl.DataFrame, spec: FeatureSpec) -> pl.DataFrame:
         """One row per creative (static attributes + summed counts)."""
@@ -132,28 +147,52 @@ class CreativeScorer(BaseEstimator):
         return self.nthread if rows >= PARALLEL_ROWS else 1
 
     def _params(self, objective: str, rows: int, **extra: Any) -> dict[str, Any]:
-        return {"objective": objective, "tree_method": "hist", "max_depth": self.max_depth,
-                "eta": self.learning_rate, "nthread": self._threads(rows),
-                "seed": self.random_state, "max_cat_to_onehot": 1, "max_bin": 128, **extra}
+        return {
+            "objective": objective,
+            "tree_method": "hist",
+            "max_depth": self.max_depth,
+            "eta": self.learning_rate,
+            "nthread": self._threads(rows),
+            "seed": self.random_state,
+            "max_cat_to_onehot": 1,
+            "max_bin": 128,
+            **extra,
+        }
 
-    def _matrix(self, frame: pl.DataFrame, encoder: FeatureEncoder | None = None,
-                **kwargs: Any) -> xgb.DMatrix:
+    def _matrix(
+        self, frame: pl.DataFrame, encoder: FeatureEncoder | None = None, **kwargs: Any
+    ) -> xgb.DMatrix:
         encoder = encoder or self.encoder_
-        return xgb.DMatrix(encoder.transform(frame), feature_names=encoder.feature_names,
-                           feature_types=encoder.feature_types, enable_categorical=True,
-                           nthread=self._threads(frame.height), **kwargs)
+        return xgb.DMatrix(
+            encoder.transform(frame),
+            feature_names=encoder.feature_names,
+            feature_types=encoder.feature_types,
+            enable_categorical=True,
+            nthread=self._threads(frame.height),
+            **kwargs,
+        )
 
-    def _fit_rate(self, rows: pl.DataFrame, encoder: FeatureEncoder, successes: str,
-                  trials: str, rounds: int | None = None) -> xgb.Booster:
+    def _fit_rate(
+        self,
+        rows: pl.DataFrame,
+        encoder: FeatureEncoder,
+        successes: str,
+        trials: str,
+        rounds: int | None = None,
+    ) -> xgb.Booster:
         rows = aggregate_counts(rows, list(encoder.spec.columns)).filter(pl.col(trials) > 0)
         n = rows.get_column(trials).to_numpy().astype(float)
         s = np.minimum(rows.get_column(successes).to_numpy().astype(float), n)
         base = float(np.clip(s.sum() / n.sum(), 1e-6, 1 - 1e-6))
         data = self._matrix(rows, encoder, label=s / n, weight=n)
-        params = self._params("binary:logistic", rows.height,
-                              min_child_weight=self.min_child_weight,
-                              reg_lambda=self.reg_lambda, subsample=self.subsample,
-                              base_score=base)
+        params = self._params(
+            "binary:logistic",
+            rows.height,
+            min_child_weight=self.min_child_weight,
+            reg_lambda=self.reg_lambda,
+            subsample=self.subsample,
+            base_score=base,
+        )
         return xgb.train(params, data, num_boost_round=rounds or self.n_estimators)
 
     def _fit_interval(self, units: pl.DataFrame, successes: str, trials: str) -> xgb.Booster:
@@ -170,30 +209,46 @@ class CreativeScorer(BaseEstimator):
             if inside.all() or not inside.any():
                 continue
             booster = self._fit_rate(units.filter(pl.Series(inside)), static, successes, trials)
-            held_out[~inside] = booster.predict(self._matrix(units.filter(pl.Series(~inside)),
-                                                             static))
+            held_out[~inside] = booster.predict(
+                self._matrix(units.filter(pl.Series(~inside)), static)
+            )
         residual = observed - logit(np.clip(held_out, 1e-6, 1 - 1e-6))
         tail = (1.0 - self.interval_level) / 2.0
-        params = self._params("reg:quantileerror", units.height,
-                              quantile_alpha=np.array([tail, 1 - tail]),
-                              min_child_weight=max(5.0, units.height / 40), reg_lambda=1.0)
-        params |= {"max_depth": min(self.max_depth, 2), "eta": 0.1,
-                   "base_score": float(np.median(residual))}
-        return xgb.train(params, self._matrix(units, static, label=residual),
-                         num_boost_round=self.interval_estimators)
+        params = self._params(
+            "reg:quantileerror",
+            units.height,
+            quantile_alpha=np.array([tail, 1 - tail]),
+            min_child_weight=max(5.0, units.height / 40),
+            reg_lambda=1.0,
+        )
+        params |= {
+            "max_depth": min(self.max_depth, 2),
+            "eta": 0.1,
+            "base_score": float(np.median(residual)),
+        }
+        return xgb.train(
+            params,
+            self._matrix(units, static, label=residual),
+            num_boost_round=self.interval_estimators,
+        )
 
     # -- prediction ------------------------------------------------------------------------
-    def predict_rate(self, X: pl.DataFrame, target: str = "ctr",
-                     matrix: xgb.DMatrix | None = None) -> np.ndarray:
+    def predict_rate(
+        self, X: pl.DataFrame, target: str = "ctr", matrix: xgb.DMatrix | None = None
+    ) -> np.ndarray:
         """Predicted rate per row (NaN for CVR when no conversion model was fitted)."""
         check_is_fitted(self)
         if target not in self.boosters_:
             return np.full(X.height, np.nan)
         return self.boosters_[target].predict(self._matrix(X) if matrix is None else matrix)
 
-    def predict_interval(self, X: pl.DataFrame, target: str = "ctr",
-                         rate: np.ndarray | None = None,
-                         static: xgb.DMatrix | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def predict_interval(
+        self,
+        X: pl.DataFrame,
+        target: str = "ctr",
+        rate: np.ndarray | None = None,
+        static: xgb.DMatrix | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Lower and upper bounds (interval_level) of each row's rate."""
         check_is_fitted(self)
         if target not in self.interval_boosters_:
@@ -230,14 +285,21 @@ class CreativeScorer(BaseEstimator):
         folder.mkdir(parents=True, exist_ok=True)
         written = []
         for target, booster in self.boosters_.items():
-            for files, model in ((FILES, booster), (INTERVAL_FILES,
-                                                    self.interval_boosters_[target])):
+            for files, model in (
+                (FILES, booster),
+                (INTERVAL_FILES, self.interval_boosters_[target]),
+            ):
                 path = folder / files[target]
                 model.save_model(str(path))
                 written.append(path)
-        state = {"params": {k: v for k, v in self.get_params().items() if k != "features"},
-                 "encoder": self.encoder_.to_dict(), "targets": list(self.boosters_),
-                 "notes": self.notes_, "n_rows": self.n_rows_, "n_creatives": self.n_creatives_}
+        state = {
+            "params": {k: v for k, v in self.get_params().items() if k != "features"},
+            "encoder": self.encoder_.to_dict(),
+            "targets": list(self.boosters_),
+            "notes": self.notes_,
+            "n_rows": self.n_rows_,
+            "n_creatives": self.n_creatives_,
+        }
         written.append(atomic_write_text(folder / "scorer.json", json.dumps(state, indent=2)))
         return written
 
@@ -252,8 +314,10 @@ class CreativeScorer(BaseEstimator):
         scorer.n_features_in_ = len(encoder.feature_names)
         scorer.boosters_, scorer.interval_boosters_ = {}, {}
         for target in state["targets"]:
-            for store, files in ((scorer.boosters_, FILES),
-                                 (scorer.interval_boosters_, INTERVAL_FILES)):
+            for store, files in (
+                (scorer.boosters_, FILES),
+                (scorer.interval_boosters_, INTERVAL_FILES),
+            ):
                 booster = xgb.Booster()
                 booster.load_model(str(folder / files[target]))
                 store[target] = booster

@@ -47,8 +47,9 @@ def fit_beta_prior(successes: np.ndarray, trials: np.ndarray) -> BetaPrior:
         a, b = np.exp(log_ab)
         return -float(np.sum(special.betaln(s + a, n - s + b) - special.betaln(a, b)))
 
-    result = optimize.minimize(negative_log_likelihood, start, method="L-BFGS-B",
-                               bounds=[(-12.0, 16.0), (-12.0, 20.0)])
+    result = optimize.minimize(
+        negative_log_likelihood, start, method="L-BFGS-B", bounds=[(-12.0, 16.0), (-12.0, 20.0)]
+    )
     a, b = np.exp(result.x)
     return BetaPrior(float(a), float(b))
 
@@ -59,8 +60,9 @@ def shrunk_rate(successes: np.ndarray, trials: np.ndarray, prior: BetaPrior) -> 
     return (s + prior.alpha) / (np.asarray(trials, float) + prior.strength)
 
 
-def posterior_interval(successes: np.ndarray, trials: np.ndarray, prior: BetaPrior,
-                       level: float = 0.8) -> tuple[np.ndarray, np.ndarray]:
+def posterior_interval(
+    successes: np.ndarray, trials: np.ndarray, prior: BetaPrior, level: float = 0.8
+) -> tuple[np.ndarray, np.ndarray]:
     """Equal-tailed credible interval of each row's rate."""
     s = np.minimum(np.asarray(successes, float), np.asarray(trials, float))
     n = np.asarray(trials, float)
@@ -69,16 +71,24 @@ def posterior_interval(successes: np.ndarray, trials: np.ndarray, prior: BetaPri
     return stats.beta.ppf(tail, a, b), stats.beta.ppf(1.0 - tail, a, b)
 
 
-def posterior_params(successes: np.ndarray, trials: np.ndarray,
-                     prior: BetaPrior) -> tuple[np.ndarray, np.ndarray]:
+def posterior_params(
+    successes: np.ndarray, trials: np.ndarray, prior: BetaPrior
+) -> tuple[np.ndarray, np.ndarray]:
     """Beta posterior parameters (alpha, beta) per row."""
     s = np.minimum(np.asarray(successes, float), np.asarray(trials, float))
     n = np.asarray(trials, float)
     return s + prior.alpha, n - s + prior.beta
 
 
-def shrink_table(frame: pl.DataFrame, successes: str, trials: str, *, level: float = 0.8,
-                 prior: BetaPrior | None = None, prefix: str = "rate") -> pl.DataFrame:
+def shrink_table(
+    frame: pl.DataFrame,
+    successes: str,
+    trials: str,
+    *,
+    level: float = 0.8,
+    prior: BetaPrior | None = None,
+    prefix: str = "rate",
+) -> pl.DataFrame:
     """Add observed, shrunk and interval columns (PREFIX_observed, PREFIX_shrunk, ...)."""
     s = frame.get_column(successes).to_numpy().astype(float)
     n = frame.get_column(trials).to_numpy().astype(float)
