@@ -110,8 +110,8 @@ def table(frame: pl.DataFrame, *, max_rows: int = 50,
     _display_html(table_html(frame, max_rows=max_rows, formats=formats))
 
 
-def explorer(factory: Callable[[], Any]) -> None:
-    """Show an ipywidgets explorer in JupyterLab; in a headless report show nothing.
+def explorer(build: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Show the ipywidgets explorer BUILD(*args) in JupyterLab; in a headless report, nothing.
 
     Widgets need a live kernel; a static HTML report would only get an empty placeholder.
     """
@@ -119,7 +119,7 @@ def explorer(factory: Callable[[], Any]) -> None:
         return
     from IPython.display import display
 
-    display(factory())
+    display(build(*args, **kwargs))
 
 
 def show_html(markup: str) -> None:
