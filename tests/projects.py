@@ -34,8 +34,9 @@ logo:
 """
 
 
-def make_project(root: Path, name: str = "acme", toml: str = PROJECT_TOML,
-                 brand: str = BRAND_YML) -> Path:
+def make_project(
+    root: Path, name: str = "acme", toml: str = PROJECT_TOML, brand: str = BRAND_YML
+) -> Path:
     """Write a minimal valid project under ROOT/data/projects/NAME; returns its folder."""
     folder = root / "data" / "projects" / name
     folder.mkdir(parents=True, exist_ok=True)

@@ -175,13 +175,26 @@ def _colour_roles(brand, path: Path) -> dict[str, str]:
     roles: dict[str, str] = {}
     if not brand.color:
         return roles
-    for role in ("foreground", "background", "primary", "secondary", "tertiary", "success",
-                 "info", "warning", "danger", "light", "dark"):
+    for role in (
+        "foreground",
+        "background",
+        "primary",
+        "secondary",
+        "tertiary",
+        "success",
+        "info",
+        "warning",
+        "danger",
+        "light",
+        "dark",
+    ):
         value = getattr(brand.color, role, None)
         if value is None:
             continue
         if not HEX_COLOUR.match(str(value)):
-            raise ConfigError(f"{path}: color.{role} = {value!r} is not a hex colour or palette name")
+            raise ConfigError(
+                f"{path}: color.{role} = {value!r} is not a hex colour or palette name"
+            )
         roles[role] = normalise_hex(str(value))
     return roles
 
@@ -195,8 +208,11 @@ def _logo_paths(brand, folder: Path) -> dict[str, Path]:
         resource = getattr(brand.logo, size, None)
         if resource is None:
             continue
-        variants = {"": resource} if hasattr(resource, "path") else {
-            "light": resource.light, "dark": resource.dark}
+        variants = (
+            {"": resource}
+            if hasattr(resource, "path")
+            else {"light": resource.light, "dark": resource.dark}
+        )
         for variant, item in variants.items():
             if item is None:
                 continue

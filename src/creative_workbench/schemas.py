@@ -23,8 +23,10 @@ class AdsSchema(pa.DataFrameModel):
     """Canonical competitor ads: one row per ad per source, ranges kept as bounds."""
 
     ad_id: str = pa.Field(unique=True, description="source:raw_id, unique across sources")
-    source: str = pa.Field(str_length={"min_value": 1}, description="meta_api, meta_report, "
-                           "tiktok, google_atc or a mapping's source name")
+    source: str = pa.Field(
+        str_length={"min_value": 1},
+        description="meta_api, meta_report, tiktok, google_atc or a mapping's source name",
+    )
     raw_id: str
     brand: str = pa.Field(str_length={"min_value": 1})
     page_id: str = pa.Field(nullable=True)
@@ -173,7 +175,9 @@ class FindingsSchema(pa.DataFrameModel):
         strict = "filter"
 
 
-def validate(frame: pl.DataFrame, schema: type[pa.DataFrameModel], source: Path | str) -> pl.DataFrame:
+def validate(
+    frame: pl.DataFrame, schema: type[pa.DataFrameModel], source: Path | str
+) -> pl.DataFrame:
     """Validate FRAME against SCHEMA; a failure names the file, column and first bad rows."""
     try:
         return schema.validate(frame, lazy=True)

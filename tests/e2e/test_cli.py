@@ -12,8 +12,13 @@ from tests.projects import PROJECT_TOML, make_project
 
 
 def workbench(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "creative_workbench.cli", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "creative_workbench.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_help_lists_every_command_with_one_line(tmp_path):
@@ -36,8 +41,10 @@ def test_reports_lists_parameters(tmp_path):
         (["run", "project_overview", "--project", "nope"], "project 'nope' not found"),
         (["run", "no_such_report", "--project", "acme"], "unknown report 'no_such_report'"),
         (["run", "model_training", "--project", "acme", "-p", "test_weeks=abc"], "test_weeks"),
-        (["run", "project_overview", "--project", "acme", "-p", "colour=red"],
-         "unknown parameter(s) colour"),
+        (
+            ["run", "project_overview", "--project", "acme", "-p", "colour=red"],
+            "unknown parameter(s) colour",
+        ),
         (["run", "--project", "acme"], "name one REPORT or pass --all"),
     ],
 )

@@ -22,8 +22,7 @@ def demo_reports(demo_workspace, tmp_path_factory):
     """Run every registered report on a private copy of the demo project, in parallel."""
     root = tmp_path_factory.mktemp("reports-ws")
     copy_project(demo_workspace, root)
-    results = run_jobs(plan_jobs(list(REPORTS), ["demo"]), Workspace(root), max_workers=2,
-                       day=DAY)
+    results = run_jobs(plan_jobs(list(REPORTS), ["demo"]), Workspace(root), max_workers=2, day=DAY)
     return root, {r.report: r for r in results}
 
 

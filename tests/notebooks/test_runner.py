@@ -30,7 +30,9 @@ def test_overview_runs_and_lands_atomically(tmp_path):
     assert html == tmp_path / "reports/acme/2026-11-23/project_overview.html"
     assert (html.parent / "project_overview.ipynb").is_file()
     assert sorted(p.name for p in html.parent.iterdir()) == [
-        "project_overview.html", "project_overview.ipynb"]  # no temp files left behind
+        "project_overview.html",
+        "project_overview.ipynb",
+    ]  # no temp files left behind
     body = html.read_text("utf-8")
     assert body.count("plotly.js v") == 1, "plotly.js must be embedded exactly once"
     assert "Acme &lt;Shoes&gt; &amp; Co" in body and "Acme <Shoes>" not in body
@@ -42,14 +44,24 @@ def test_overview_runs_and_lands_atomically(tmp_path):
 def test_failing_notebook_reports_the_cell_and_writes_nothing(tmp_path, monkeypatch):
     make_project(tmp_path)
     broken = tmp_path / "broken.ipynb"
-    nbformat.write(new_notebook(cells=[
-        new_code_cell('project = "demo"\nworkspace = None', metadata={"tags": ["parameters"]}),
-        new_code_cell("1 / 0"),
-    ]), broken)
+    nbformat.write(
+        new_notebook(
+            cells=[
+                new_code_cell(
+                    'project = "demo"\nworkspace = None', metadata={"tags": ["parameters"]}
+                ),
+                new_code_cell("1 / 0"),
+            ]
+        ),
+        broken,
+    )
     spec = registry.ReportSpec("broken", "Broken", str(broken), registry.OverviewParams, "tests")
     monkeypatch.setitem(registry.REPORTS, "broken", spec)
-    with pytest.raises(ReportFailedError, match=r"broken.ipynb: cell \d+ failed: "
-                                                r"ZeroDivisionError: division by zero") as err:
+    with pytest.raises(
+        ReportFailedError,
+        match=r"broken.ipynb: cell \d+ failed: "
+        r"ZeroDivisionError: division by zero",
+    ) as err:
         run_report("broken", "acme", workspace=Workspace(tmp_path), day=DAY)
     assert "\n" not in str(err.value)
     assert not (tmp_path / "reports").exists()

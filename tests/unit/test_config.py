@@ -52,8 +52,11 @@ def test_malformed_toml(tmp_path):
 
 def test_unknown_placement_lists_known_ones(tmp_path):
     make_project(tmp_path, toml=PROJECT_TOML.replace("tiktok_in_feed", "tiktok_feed"))
-    with pytest.raises(ConfigError, match=r"placements: unknown placement 'tiktok_feed'.*"
-                                          r"meta_reels"):
+    with pytest.raises(
+        ConfigError,
+        match=r"placements: unknown placement 'tiktok_feed'.*"
+        r"meta_reels",
+    ):
         load_project("acme", Workspace(tmp_path))
 
 
@@ -67,7 +70,7 @@ def test_bad_hex_colour_names_the_key(tmp_path):
 def test_malformed_yaml_names_the_file(tmp_path):
     make_project(tmp_path, brand="color: [unclosed\n")
     project = load_project("acme", Workspace(tmp_path))
-    with pytest.raises(ConfigError, match="_brand.yml"):
+    with pytest.raises(ConfigError, match=r"_brand\.yml"):
         _ = project.brand
 
 

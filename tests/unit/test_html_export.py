@@ -27,8 +27,10 @@ def test_code_is_hidden_and_no_remote_script():
 
 
 def test_widget_outputs_and_state_are_stripped():
-    widget = {"application/vnd.jupyter.widget-view+json": {"model_id": "abc"},
-              "text/plain": "VBox(...)"}
+    widget = {
+        "application/vnd.jupyter.widget-view+json": {"model_id": "abc"},
+        "text/plain": "VBox(...)",
+    }
     book = strip_widgets(_notebook_with([new_output("display_data", data=widget)]))
     assert "widgets" not in book.metadata
     assert book.cells[0].outputs == []

@@ -32,8 +32,10 @@ def test_one_parameters_cell_matching_the_registry(path):
     assert len(tagged) == 1, f"{path.name}: needs exactly one cell tagged 'parameters'"
     assigned = {
         target.id
-        for node in ast.parse(tagged[0].source).body if isinstance(node, ast.Assign)
-        for target in node.targets if isinstance(target, ast.Name)
+        for node in ast.parse(tagged[0].source).body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
     }
     spec = next(s for s in REPORTS.values() if s.notebook == path.name)
     assert assigned == set(spec.params.model_fields) | {"workspace"}
@@ -47,4 +49,5 @@ def test_notebook_defines_no_functions_or_classes(path):
             continue
         for node in ast.walk(ast.parse(cell.source)):
             assert not isinstance(node, ast.FunctionDef | ast.ClassDef | ast.Lambda), (
-                f"{path.name}: move logic into the package")
+                f"{path.name}: move logic into the package"
+            )

@@ -3,9 +3,22 @@
 import creative_workbench
 
 PINNED = [
-    "BrandGuide", "ConfigError", "DataError", "MediaError", "Placement", "Project",
-    "ProjectConfig", "ProjectNotFoundError", "QAThresholds", "ReportError", "WorkbenchError",
-    "Workspace", "__version__", "get_placement", "load_brand_guide", "load_project",
+    "BrandGuide",
+    "ConfigError",
+    "DataError",
+    "MediaError",
+    "Placement",
+    "Project",
+    "ProjectConfig",
+    "ProjectNotFoundError",
+    "QAThresholds",
+    "ReportError",
+    "WorkbenchError",
+    "Workspace",
+    "__version__",
+    "get_placement",
+    "load_brand_guide",
+    "load_project",
     "placements",
 ]
 

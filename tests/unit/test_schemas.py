@@ -42,8 +42,11 @@ def test_negative_count_names_file_column_and_row():
 
 
 def test_clicks_above_impressions_is_a_table_check():
-    with pytest.raises(DataError, match=r"perf.csv: table fails clicks_within_impressions "
-                                        r"in data rows 3"):
+    with pytest.raises(
+        DataError,
+        match=r"perf.csv: table fails clicks_within_impressions "
+        r"in data rows 3",
+    ):
         validate(_performance(clicks=[1, 2, 301]), PerformanceSchema, "perf.csv")
 
 

@@ -20,15 +20,11 @@ console = Console(stderr=True)
 
 
 def _register_commands() -> None:
-    # Each module adds its commands to `app`; order here is the order in --help.
-    from creative_workbench.cli import core
+    # Each module adds its commands to `app`; the order here is the order in --help.
+    from creative_workbench.cli import core, demo, models, qa, research
 
-    core.register(app)
-    # further command modules register here
-    __import__("creative_workbench.cli.models", fromlist=["register"]).register(app)
-    __import__("creative_workbench.cli.research", fromlist=["register"]).register(app)
-    __import__("creative_workbench.cli.qa", fromlist=["register"]).register(app)
-    __import__("creative_workbench.cli.demo", fromlist=["register"]).register(app)
+    for module in (core, demo, research, qa, models):
+        module.register(app)
 
 
 def main() -> None:

@@ -16,10 +16,16 @@ from creative_workbench.pipeline.runner import ReportResult, plan_jobs, run_jobs
 
 out = Console()
 
-ProjectOption = Annotated[list[str] | None, typer.Option(
-    "--project", help="Project name under data/projects (repeat for several).")]
-RootOption = Annotated[Path | None, typer.Option(
-    "--root", help="Workspace folder holding data/ and reports/ (default: current folder).")]
+ProjectOption = Annotated[
+    list[str] | None,
+    typer.Option("--project", help="Project name under data/projects (repeat for several)."),
+]
+RootOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--root", help="Workspace folder holding data/ and reports/ (default: current folder)."
+    ),
+]
 
 
 def parse_params(pairs: list[str]) -> dict[str, object]:
@@ -41,12 +47,19 @@ def parse_params(pairs: list[str]) -> dict[str, object]:
 def _coerce_lists(params: dict[str, object], reports: list[str]) -> dict[str, object]:
     """Split comma-separated values for parameters that the reports declare as lists."""
     list_fields = {
-        name for report in reports for name, field in REPORTS[report].params.model_fields.items()
+        name
+        for report in reports
+        for name, field in REPORTS[report].params.model_fields.items()
         if "list" in str(field.annotation)
     }
     return {
-        key: (value.split(",") if key in list_fields and isinstance(value, str) and value
-              else [] if key in list_fields and value == "" else value)
+        key: (
+            value.split(",")
+            if key in list_fields and isinstance(value, str) and value
+            else []
+            if key in list_fields and value == ""
+            else value
+        )
         for key, value in params.items()
     }
 
@@ -64,16 +77,22 @@ def reports_command() -> None:
 
 
 def run_command(
-    report: Annotated[str | None, typer.Argument(help="Report name (see `workbench reports`).")]
-    = None,
+    report: Annotated[
+        str | None, typer.Argument(help="Report name (see `workbench reports`).")
+    ] = None,
     project: ProjectOption = None,
-    param: Annotated[list[str] | None, typer.Option(
-        "-p", "--param", help="Report parameter key=value (repeatable; lists comma-separated).")]
-    = None,
-    all_reports: Annotated[bool, typer.Option("--all", help="Run every registered report.")]
-    = False,
-    executor: Annotated[str | None, typer.Option(
-        help="process (default), thread, or dask://HOST:PORT.")] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "-p", "--param", help="Report parameter key=value (repeatable; lists comma-separated)."
+        ),
+    ] = None,
+    all_reports: Annotated[
+        bool, typer.Option("--all", help="Run every registered report.")
+    ] = False,
+    executor: Annotated[
+        str | None, typer.Option(help="process (default), thread, or dask://HOST:PORT.")
+    ] = None,
     workers: Annotated[int | None, typer.Option(help="Parallel workers.")] = None,
     root: RootOption = None,
 ) -> None:
@@ -89,8 +108,10 @@ def run_command(
     params = _coerce_lists(parse_params(param or []), names)
     unknown = set(params) - {f for n in names for f in REPORTS[n].params.model_fields}
     if unknown:
-        raise ReportError(f"unknown parameter(s) {', '.join(sorted(unknown))} for "
-                          f"{', '.join(names)}; see `workbench reports`")
+        raise ReportError(
+            f"unknown parameter(s) {', '.join(sorted(unknown))} for "
+            f"{', '.join(names)}; see `workbench reports`"
+        )
     jobs = plan_jobs(names, project, params)
     workspace = Workspace.discover(root)
     for name in project:
@@ -104,20 +125,27 @@ def _run_with_progress(jobs, workspace, executor, workers) -> int:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     failures = 0
-    with Progress(TextColumn("[bold]reports"), BarColumn(), TextColumn("{task.completed}/"
-                  "{task.total}"), TimeElapsedColumn(), console=Console(stderr=True)) as bar:
+    with Progress(
+        TextColumn("[bold]reports"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+    ) as bar:
         task = bar.add_task("run", total=len(jobs))
 
         def done(result: ReportResult) -> None:
             nonlocal failures
             bar.advance(task)
             if result.ok:
-                bar.console.print(f"[green]✓[/] {result.project}/{result.report} "
-                                  f"({result.seconds:.1f} s)")
+                bar.console.print(
+                    f"[green]✓[/] {result.project}/{result.report} ({result.seconds:.1f} s)"
+                )
             else:
                 failures += 1
-                bar.console.print(f"[red]✗[/] {result.project}/{result.report}: {result.error}",
-                                  highlight=False)
+                bar.console.print(
+                    f"[red]✗[/] {result.project}/{result.report}: {result.error}", highlight=False
+                )
 
         results = run_jobs(jobs, workspace, executor, workers, on_done=done)
     for result in results:

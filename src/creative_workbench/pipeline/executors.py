@@ -45,8 +45,12 @@ def _dask_executor(address: str, workers: int) -> Iterator[Executor]:
     from distributed import Client, LocalCluster
 
     if address == "local":
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                          dashboard_address=None) as cluster, Client(cluster) as client:
+        with (
+            LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            Client(cluster) as client,
+        ):
             yield client.get_executor()
         return
     try:

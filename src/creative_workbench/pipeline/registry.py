@@ -99,15 +99,31 @@ class ReportSpec:
 REPORTS: dict[str, ReportSpec] = {
     spec.name: spec
     for spec in (
-        ReportSpec("project_overview", "Project overview", "project_overview.ipynb",
-                   OverviewParams, "everyone"),
-        ReportSpec("competitive_analysis", "Competitive analysis", "competitive_analysis.ipynb",
-                   CompetitiveParams, "strategist"),
+        ReportSpec(
+            "project_overview",
+            "Project overview",
+            "project_overview.ipynb",
+            OverviewParams,
+            "everyone",
+        ),
+        ReportSpec(
+            "competitive_analysis",
+            "Competitive analysis",
+            "competitive_analysis.ipynb",
+            CompetitiveParams,
+            "strategist",
+        ),
         ReportSpec("qa_report", "QA gate report", "qa_report.ipynb", QAReportParams, "producer"),
-        ReportSpec("model_training", "Model training", "model_training.ipynb", TrainingParams,
-                   "analyst"),
-        ReportSpec("performance_forecast", "Weekly performance forecast",
-                   "performance_forecast.ipynb", ForecastParams, "producer"),
+        ReportSpec(
+            "model_training", "Model training", "model_training.ipynb", TrainingParams, "analyst"
+        ),
+        ReportSpec(
+            "performance_forecast",
+            "Weekly performance forecast",
+            "performance_forecast.ipynb",
+            ForecastParams,
+            "producer",
+        ),
     )
 }
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import nbformat
 
+from creative_workbench.atomic import atomic_write_text
 from creative_workbench.config import Workspace, load_project
 from creative_workbench.errors import ReportError, WorkbenchError
-from creative_workbench.atomic import atomic_write_text
 from creative_workbench.pipeline.executors import open_executor
 from creative_workbench.pipeline.registry import REPORTS, get_report
 from creative_workbench.pipeline.store import Store
@@ -88,8 +88,13 @@ def report_dir(workspace: Workspace, project: str, day: date | None = None) -> P
     return workspace.reports_dir / project / (day or date.today()).isoformat()
 
 
-def run_report(report: str, project: str, params: Mapping[str, Any] | None = None,
-               workspace: Workspace | None = None, day: date | None = None) -> Path:
+def run_report(
+    report: str,
+    project: str,
+    params: Mapping[str, Any] | None = None,
+    workspace: Workspace | None = None,
+    day: date | None = None,
+) -> Path:
     """Execute one report on PROJECT; returns the HTML path. Nothing is written on failure."""
     workspace = workspace or Workspace.discover()
     spec = get_report(report)
@@ -111,8 +116,10 @@ def run_report(report: str, project: str, params: Mapping[str, Any] | None = Non
     atomic_write_text(out_dir / f"{report}.ipynb", nbformat.writes(executed))
     atomic_write_text(html_path, html_text)
     seconds = round(time.perf_counter() - started, 2)
-    store.record_event("report.run", {"report": report, "params": parameters,
-                                      "html": str(html_path), "seconds": seconds})
+    store.record_event(
+        "report.run",
+        {"report": report, "params": parameters, "html": str(html_path), "seconds": seconds},
+    )
     return html_path
 
 
@@ -126,8 +133,14 @@ def _execute(notebook: Path, parameters: dict[str, Any], cwd: Path) -> nbformat.
     with _headless():
         try:
             return papermill.execute_notebook(
-                str(notebook), None, parameters=parameters, kernel_name=kernel,
-                language="python", cwd=str(cwd), progress_bar=False, log_output=False,
+                str(notebook),
+                None,
+                parameters=parameters,
+                kernel_name=kernel,
+                language="python",
+                cwd=str(cwd),
+                progress_bar=False,
+                log_output=False,
                 extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             )
         except PapermillExecutionError as exc:
@@ -149,8 +162,9 @@ def _run_job(job: ReportJob, root: str, day: date | None) -> ReportResult:
     return ReportResult(job.report, job.project, path, time.perf_counter() - started)
 
 
-def plan_jobs(reports: Sequence[str], projects: Sequence[str],
-              params: Mapping[str, Any] | None = None) -> list[ReportJob]:
+def plan_jobs(
+    reports: Sequence[str], projects: Sequence[str], params: Mapping[str, Any] | None = None
+) -> list[ReportJob]:
     """Jobs for every report × project; parameters are validated before anything runs."""
     names = list(reports) or list(REPORTS)
     jobs = []
@@ -163,10 +177,14 @@ def plan_jobs(reports: Sequence[str], projects: Sequence[str],
     return jobs
 
 
-def run_jobs(jobs: Sequence[ReportJob], workspace: Workspace | None = None,
-             executor: str | None = None, max_workers: int | None = None,
-             on_done: Callable[[ReportResult], None] | None = None,
-             day: date | None = None) -> list[ReportResult]:
+def run_jobs(
+    jobs: Sequence[ReportJob],
+    workspace: Workspace | None = None,
+    executor: str | None = None,
+    max_workers: int | None = None,
+    on_done: Callable[[ReportResult], None] | None = None,
+    day: date | None = None,
+) -> list[ReportResult]:
     """Run JOBS in parallel through an executor; failures are returned, not raised."""
     workspace = workspace or Workspace.discover()
     for project in {job.project for job in jobs}:

@@ -110,29 +110,42 @@ class Store:
         finally:
             conn.close()
 
-    def record_event(self, what: str, payload: Mapping[str, Any] | None = None,
-                     who: str | None = None) -> int:
+    def record_event(
+        self, what: str, payload: Mapping[str, Any] | None = None, who: str | None = None
+    ) -> int:
         """Append an event; returns its id."""
         with self._connect() as conn:
             cursor = conn.execute(
                 "INSERT INTO events (at, who, what, payload) VALUES (?, ?, ?, ?)",
-                (now_utc(), who or current_user(), what, json.dumps(dict(payload or {}),
-                                                                    default=str)),
+                (
+                    now_utc(),
+                    who or current_user(),
+                    what,
+                    json.dumps(dict(payload or {}), default=str),
+                ),
             )
             return int(cursor.lastrowid)
 
-    def record_decision(self, stage: str, subject: str, decision: str, who: str,
-                        note: str = "") -> None:
+    def record_decision(
+        self, stage: str, subject: str, decision: str, who: str, note: str = ""
+    ) -> None:
         """Record a human decision (and the matching event) in one transaction."""
         at = now_utc()
         with self._connect() as conn:
             conn.execute(
                 "INSERT INTO decisions (at, who, stage, subject, decision, note)"
-                " VALUES (?, ?, ?, ?, ?, ?)", (at, who, stage, subject, decision, note))
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (at, who, stage, subject, decision, note),
+            )
             conn.execute(
                 "INSERT INTO events (at, who, what, payload) VALUES (?, ?, ?, ?)",
-                (at, who, f"{stage}.decision", json.dumps(
-                    {"subject": subject, "decision": decision, "note": note})))
+                (
+                    at,
+                    who,
+                    f"{stage}.decision",
+                    json.dumps({"subject": subject, "decision": decision, "note": note}),
+                ),
+            )
 
     def insert_rows(self, table: str, rows: Iterable[Mapping[str, Any]]) -> int:
         """Insert dict rows into a stage table (not events); returns the count."""
@@ -146,8 +159,10 @@ class Store:
         marks = ", ".join("?" for _ in columns)
         verb = "INSERT OR REPLACE" if table == "predictions" else "INSERT"
         with self._connect() as conn:
-            conn.executemany(f"{verb} INTO {table} ({quoted}) VALUES ({marks})",
-                             [tuple(r[c] for c in columns) for r in rows])
+            conn.executemany(
+                f"{verb} INTO {table} ({quoted}) VALUES ({marks})",
+                [tuple(r[c] for c in columns) for r in rows],
+            )
         return len(rows)
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> pl.DataFrame:
@@ -165,4 +180,5 @@ class Store:
         """Events, oldest first, optionally those whose name starts with a prefix."""
         return self.query(
             "SELECT id, at, who, what, payload FROM events WHERE what LIKE ? ORDER BY id",
-            (f"{what_prefix}%",))
+            (f"{what_prefix}%",),
+        )

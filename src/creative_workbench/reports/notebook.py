@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 import os
-from datetime import datetime
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 import plotly.graph_objects as go
@@ -40,8 +40,12 @@ def show(figure: go.Figure) -> None:
     if not is_headless():
         figure.show(config=FIGURE_CONFIG)
         return
-    markup = figure.to_html(full_html=False, include_plotlyjs=not _plotlyjs_embedded,
-                            include_mathjax=False, config=FIGURE_CONFIG)
+    markup = figure.to_html(
+        full_html=False,
+        include_plotlyjs=not _plotlyjs_embedded,
+        include_mathjax=False,
+        config=FIGURE_CONFIG,
+    )
     _plotlyjs_embedded = True
     _display_html(markup)
 
@@ -68,8 +72,12 @@ def note(lines: Sequence[str], *, title: str | None = None) -> None:
     )
 
 
-def table_html(frame: pl.DataFrame, *, max_rows: int = 50,
-               formats: dict[str, Callable[[Any], str]] | None = None) -> str:
+def table_html(
+    frame: pl.DataFrame,
+    *,
+    max_rows: int = 50,
+    formats: dict[str, Callable[[Any], str]] | None = None,
+) -> str:
     """An HTML table of FRAME with every cell escaped; numbers right-aligned."""
     formats = formats or {}
     shown = frame.head(max_rows)
@@ -104,8 +112,12 @@ def _format(value: Any) -> str:
     return str(value)
 
 
-def table(frame: pl.DataFrame, *, max_rows: int = 50,
-          formats: dict[str, Callable[[Any], str]] | None = None) -> None:
+def table(
+    frame: pl.DataFrame,
+    *,
+    max_rows: int = 50,
+    formats: dict[str, Callable[[Any], str]] | None = None,
+) -> None:
     """Display FRAME as an escaped HTML table."""
     _display_html(table_html(frame, max_rows=max_rows, formats=formats))
 

@@ -12,8 +12,17 @@ import polars as pl
 
 from creative_workbench.config import BrandGuide, Project, hex_to_rgb
 
-INVENTORY_FOLDERS = ("raw/ads", "raw/performance", "raw/creatives", "raw/media", "brand",
-                     "concepts", "deliverables", "delivery", "models")
+INVENTORY_FOLDERS = (
+    "raw/ads",
+    "raw/performance",
+    "raw/creatives",
+    "raw/media",
+    "brand",
+    "concepts",
+    "deliverables",
+    "delivery",
+    "models",
+)
 
 
 def config_summary(project: Project) -> pl.DataFrame:
@@ -49,18 +58,27 @@ def palette_figure(brand: BrandGuide) -> go.Figure:
     for index, (name, value) in enumerate(brand.palette.items()):
         red, green, blue = hex_to_rgb(value)
         ink = "#1f2a33" if (0.299 * red + 0.587 * green + 0.114 * blue) > 150 else "white"
-        figure.add_shape(type="rect", x0=index, x1=index + 0.92, y0=0, y1=1, fillcolor=value,
-                         line={"color": "#cfd5da", "width": 1})
+        figure.add_shape(
+            type="rect",
+            x0=index,
+            x1=index + 0.92,
+            y0=0,
+            y1=1,
+            fillcolor=value,
+            line={"color": "#cfd5da", "width": 1},
+        )
         label = f"<b>{html.escape(name)}</b><br>{value}"
         if value in roles:
             label += "<br>" + html.escape(", ".join(roles[value]))
-        figure.add_annotation(x=index + 0.46, y=0.5, text=label, showarrow=False,
-                              font={"color": ink, "size": 12})
+        figure.add_annotation(
+            x=index + 0.46, y=0.5, text=label, showarrow=False, font={"color": ink, "size": 12}
+        )
     count = max(len(brand.palette), 1)
     figure.update_xaxes(visible=False, range=[-0.05, count])
     figure.update_yaxes(visible=False, range=[-0.05, 1.05])
-    figure.update_layout(title="Brand palette", height=220, margin={"l": 10, "r": 10, "t": 50,
-                                                                   "b": 10})
+    figure.update_layout(
+        title="Brand palette", height=220, margin={"l": 10, "r": 10, "t": 50, "b": 10}
+    )
     return figure
 
 
@@ -100,9 +118,15 @@ def data_inventory(project: Project) -> pl.DataFrame:
             newest = datetime.fromtimestamp(max(s.st_mtime for s in stats), UTC)
             rows.append((folder, kind, len(paths), sum(s.st_size for s in stats) / 1e6, newest))
     return pl.DataFrame(
-        rows, orient="row",
-        schema={"folder": pl.Utf8, "type": pl.Utf8, "files": pl.Int64, "size_mb": pl.Float64,
-                "newest": pl.Datetime("us", "UTC")},
+        rows,
+        orient="row",
+        schema={
+            "folder": pl.Utf8,
+            "type": pl.Utf8,
+            "files": pl.Int64,
+            "size_mb": pl.Float64,
+            "newest": pl.Datetime("us", "UTC"),
+        },
     )
 
 
@@ -112,15 +136,29 @@ def inventory_figure(inventory: pl.DataFrame) -> go.Figure:
     figure = go.Figure()
     for kind in present.get_column("type").unique().sort().to_list():
         part = present.filter(pl.col("type") == kind)
-        figure.add_bar(x=part.get_column("folder").to_list(), y=part.get_column("size_mb").to_list(),
-                       name=kind, customdata=part.get_column("files").to_list(),
-                       hovertemplate="%{x}: %{customdata} files, %{y:.2f} MB<extra>" + kind
-                       + "</extra>")
-    figure.update_layout(barmode="stack", title="Data inventory (MB per folder and file type)",
-                         yaxis_title="MB", height=380)
+        figure.add_bar(
+            x=part.get_column("folder").to_list(),
+            y=part.get_column("size_mb").to_list(),
+            name=kind,
+            customdata=part.get_column("files").to_list(),
+            hovertemplate="%{x}: %{customdata} files, %{y:.2f} MB<extra>" + kind + "</extra>",
+        )
+    figure.update_layout(
+        barmode="stack",
+        title="Data inventory (MB per folder and file type)",
+        yaxis_title="MB",
+        height=380,
+    )
     if present.is_empty():
-        figure.add_annotation(text="No data files yet", showarrow=False, x=0.5, y=0.5,
-                              xref="paper", yref="paper", font={"size": 16})
+        figure.add_annotation(
+            text="No data files yet",
+            showarrow=False,
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+            font={"size": 16},
+        )
         figure.update_xaxes(visible=False)
         figure.update_yaxes(visible=False)
     return figure

@@ -7,8 +7,18 @@ import plotly.io as pio
 
 TEMPLATE_NAME = "workbench"
 FONT = "Inter, 'Segoe UI', Helvetica, Arial, sans-serif"
-COLORWAY = ["#2f5d8a", "#e07a1f", "#3a9d5d", "#c0392b", "#7d5ba6", "#8c6d31", "#d35e9c",
-            "#5f6b73", "#17a2b8", "#b5a200"]
+COLORWAY = [
+    "#2f5d8a",
+    "#e07a1f",
+    "#3a9d5d",
+    "#c0392b",
+    "#7d5ba6",
+    "#8c6d31",
+    "#d35e9c",
+    "#5f6b73",
+    "#17a2b8",
+    "#b5a200",
+]
 SEVERITY_COLOURS = {"pass": "#3a9d5d", "warn": "#e0a21f", "fail": "#c0392b"}
 
 
