@@ -7,11 +7,12 @@ read through the real Meta adapter, then scaled up to N ads by resampling rows w
 ids and shifted dates. Each timed step runs in a fresh child process so its peak memory
 (ru_maxrss) is its own.
 
-Usage: python benchmarks/bench_research.py [--ads 1000000] [--pandas-ads 200000]
+Usage: python benchmarks/bench_research.py [--ads 1000000] [--pandas-ads N] [--distinct-copy]
 
-The pandas run defaults to the first 200,000 ads (about 2 minutes; its time is scaled
-linearly to the full count for the ratio, and the script says so); pass --pandas-ads
-1000000 to time it on every ad.
+Both pipelines label each distinct copy once and gather the labels back to every ad. The
+resampled demo data repeats each copy about ten times; --distinct-copy gives every ad its
+own copy (the worst case). The pandas run defaults to every ad; with --pandas-ads N it
+times the first N ads and scales its time linearly to the full count for the ratio.
 """
 
 from __future__ import annotations
@@ -33,8 +34,12 @@ import polars as pl
 TOPIC_SAMPLE = 20_000
 
 
-def generate(path: Path, n_ads: int, seeds: int = 40) -> dict:
-    """Write N_ADS canonical ads to PATH (Parquet) from the demo market generator."""
+def generate(path: Path, n_ads: int, seeds: int = 40, *, distinct_copy: bool = False) -> dict:
+    """Write N_ADS canonical ads to PATH (Parquet) from the demo market generator.
+
+    Resampling repeats each demo ad's copy about ten times; DISTINCT_COPY appends a unique
+    reference ("Ref 123456.") to every body, the worst case for labelling distinct copy once.
+    """
     from creative_workbench.demo import market as demo_market
     from creative_workbench.ingest.meta_api import meta_records_to_frame
     from creative_workbench.ingest.records import QualityLog
@@ -60,6 +65,12 @@ def generate(path: Path, n_ads: int, seeds: int = 40) -> dict:
         )
         .with_columns((pl.col("source") + ":" + pl.col("raw_id")).alias("ad_id"))
     )
+    if distinct_copy:
+        scaled = scaled.with_columns(
+            pl.concat_str(
+                [pl.col("body").fill_null(""), pl.lit(" Ref "), pl.col("raw_id"), pl.lit(".")]
+            )
+        )
     scaled.write_parquet(path)
     return {
         "base_ads": base.height,
@@ -74,9 +85,9 @@ def run_polars(path: Path) -> dict:
     from creative_workbench.research import gaps, market, messaging, topics
 
     started = time.perf_counter()
-    ads = pl.scan_parquet(path)
+    ads = pl.read_parquet(path)
     as_of = market.data_end(ads)
-    labelled = market.with_activity(messaging.label_ads(ads), as_of).collect()
+    labelled = market.with_activity(messaging.label_ads(ads), as_of)
     labelled_s = time.perf_counter() - started
     market.share_of_voice(labelled, as_of)
     market.weekly_share_of_voice(labelled, as_of)
@@ -107,7 +118,9 @@ def run_polars(path: Path) -> dict:
 
 
 def run_pandas(path: Path, n_ads: int) -> dict:
-    """The same label and metric steps written plainly in pandas (Python `re` per pattern)."""
+    """The same label and metric steps written plainly in pandas (Python `re` per pattern):
+    each distinct copy labelled once and merged back, weekly ad-days from +1/-1 day
+    changes, as the polars pipeline does."""
     import warnings
 
     import pandas as pd
@@ -132,13 +145,15 @@ def run_pandas(path: Path, n_ads: int) -> dict:
 
     started = time.perf_counter()
     df = pd.read_parquet(path).head(n_ads)
-    df = df[df["record_kind"] == "ad"].copy()
+    ads = df[df["record_kind"] == "ad"]
+    copy_fields = ["body", "title", "description", "cta_raw"]
+    df = ads[copy_fields].drop_duplicates().reset_index(drop=True)
     text = df[["body", "title", "description"]].apply(
         lambda row: "\n".join(v for v in row if isinstance(v, str)), axis=1
     )
     df["copy"] = text
     hook_source = df["body"].fillna(df["title"]).fillna("")
-    hook = hook_source.str.extract(HOOK_PATTERN, expand=False).str.strip()
+    hook = hook_source.str.extract(f"({HOOK_PATTERN})", expand=False).str.strip()
     for key, pattern in ANGLE_PATTERNS.items():
         df[f"angle_{key}_evidence"] = text.str.extract(py(pattern), flags, expand=False)
         df[f"_n_{key}"] = hook.fillna("").str.count(py(pattern), flags)
@@ -178,23 +193,28 @@ def run_pandas(path: Path, n_ads: int) -> dict:
     df["has_question"] = text.str.contains("?", regex=False)
     df["has_numbers"] = text.str.contains(r"\d")
     df["emoji_count"] = text.str.count(emoji)
+    df = ads.merge(df, on=copy_fields, how="left")  # pandas matches null keys to null keys
     as_of = max(df["start_time"].max(), df["stop_time"].max())
     end = df["stop_time"].fillna(as_of).clip(upper=as_of)
     df["days_active"] = (end.dt.normalize() - df["start_time"].dt.normalize()).dt.days + 1
     labels_s = time.perf_counter() - started
     per_brand = df.groupby("brand").agg(ads=("ad_id", "size"), ad_days=("days_active", "sum"))
     per_brand["share_ads"] = per_brand["ads"] / per_brand["ads"].sum()
-    weeks = []
-    for row in df[["brand", "start_time"]].assign(end=end).itertuples():
-        week = row.start_time.normalize() - timedelta(days=row.start_time.weekday())
-        while week <= row.end:
-            first, last = (
-                max(week, row.start_time.normalize()),
-                min(week + timedelta(days=6), row.end.normalize()),
-            )
-            weeks.append((row.brand, week, (last - first).days + 1))
-            week += timedelta(days=7)
-    weekly = pd.DataFrame(weeks, columns=["brand", "week", "days"]).groupby(["week", "brand"]).sum()
+    first = df["start_time"].dt.normalize()
+    last = end.dt.normalize().where(end.dt.normalize() >= first, first)
+    changes = pd.concat(
+        [
+            pd.DataFrame({"brand": df["brand"], "day": first, "delta": 1}),
+            pd.DataFrame({"brand": df["brand"], "day": last + timedelta(days=1), "delta": -1}),
+        ]
+    )
+    daily = changes.groupby(["brand", "day"])["delta"].sum()
+    active = (
+        daily.unstack("brand").asfreq("D").fillna(0).cumsum().stack().rename("active").reset_index()
+    )
+    active["week"] = active["day"] - pd.to_timedelta(active["day"].dt.weekday, unit="D")
+    weekly = active.groupby(["week", "brand"])["active"].sum()
+    weekly = weekly[weekly > 0].to_frame("days")
     weekly["share"] = weekly["days"] / weekly.groupby(level=0)["days"].transform("sum")
     df.groupby([df["start_time"].dt.to_period("W"), "brand"]).size()
     df.groupby("brand")["days_active"].describe()
@@ -236,7 +256,8 @@ def _child(mode: str, path: Path, n_ads: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--ads", type=int, default=1_000_000)
-    parser.add_argument("--pandas-ads", type=int, default=200_000)
+    parser.add_argument("--pandas-ads", type=int, default=1_000_000)
+    parser.add_argument("--distinct-copy", action="store_true")
     parser.add_argument("--child", choices=["polars", "pandas"])
     parser.add_argument("--path", type=Path)
     args = parser.parse_args()
@@ -249,7 +270,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "ads.parquet"
         started = time.perf_counter()
-        info = generate(path, args.ads)
+        info = generate(path, args.ads, distinct_copy=args.distinct_copy)
         print(
             f"generated {args.ads:,} ads ({info['distinct_copies']:,} distinct copies, "
             f"from {info['base_ads']:,} demo ads) in {time.perf_counter() - started:.1f} s"

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import plotly.graph_objects as go
 import polars as pl
 
+from creative_workbench.ingest.ads import IngestResult
 from creative_workbench.reports import ads_explorer, competitive
 from creative_workbench.research import market
 from creative_workbench.research.messaging import label_ads
@@ -121,3 +122,22 @@ def test_explorer_widget_shows_matching_ads() -> None:
     controls = widget.children[0].children[1].children
     controls[0].value = "values/sustainability"
     assert "1 of 1 matching ads" in output.value and "recycled" in output.value
+
+
+def test_quality_html_says_so_when_clean_and_escapes_warnings() -> None:
+    files = pl.DataFrame({"file": ["ads.json"], "records": [2]})
+    empty = pl.DataFrame(
+        schema={"file": pl.Utf8, "record": pl.Utf8, "kind": pl.Utf8, "message": pl.Utf8}
+    )
+    clean = competitive.quality_html(IngestResult(pl.DataFrame(), files, empty))
+    assert clean.startswith("<p>No data-quality warnings") and "<table" not in clean
+    warnings = pl.DataFrame(
+        {
+            "file": ["ads.json"],
+            "record": ["7"],
+            "kind": ["empty_copy"],
+            "message": ["body <script>x</script> empty"],
+        }
+    )
+    markup = competitive.quality_html(IngestResult(pl.DataFrame(), files, warnings))
+    assert "empty_copy" in markup and "<script>" not in markup and "&lt;script&gt;" in markup

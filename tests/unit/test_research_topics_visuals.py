@@ -82,7 +82,7 @@ def test_media_features_cache_and_brand_palettes(tmp_path: Path) -> None:
     media.mkdir()
     _image(media / "111.png", (1080, 1080), False)
     features = visuals.media_features(media, tmp_path / "cache")
-    assert (tmp_path / "cache" / "visuals.parquet").is_file()
+    assert (tmp_path / "cache" / visuals.CACHE_FILE).is_file()
     assert visuals.media_features(media, tmp_path / "cache").equals(features)
     ads = pl.DataFrame({"brand": ["Stridewell"], "media_path": ["raw/media/111.png"]})
     palettes = visuals.brand_palettes(features, ads)
@@ -90,3 +90,32 @@ def test_media_features_cache_and_brand_palettes(tmp_path: Path) -> None:
     (media / "bad.png").write_bytes(b"not an image")
     with pytest.raises(MediaError, match=r"bad\.png"):
         visuals.media_features(media, tmp_path / "cache")
+
+
+def test_text_coverage_at_480_px_matches_rapidocr_default_on_demo_stills() -> None:
+    """The fast setting (480 px, no upscaling) against RapidOCR's default detector (every
+    image upscaled to 736 px on its short side) on demo competitor stills."""
+    from rapidocr_onnxruntime import RapidOCR
+
+    from creative_workbench.demo.media import competitor_image, to_array
+
+    reference = RapidOCR()
+    stills = [
+        ("Tired of paying for a logo? Same foam, half the price.", (540, 540)),
+        ("Rated 4.8 by 12,000 runners", (540, 960)),
+        ("Last chance: 30% off ends tonight", (960, 540)),
+    ]
+    for headline, size in stills:
+        rgb = to_array(
+            competitor_image(headline, "Stridewell", ("#1d3557", "#e63946", "#f1faee"), size)
+        )
+        boxes, _ = reference(rgb, use_det=True, use_cls=False, use_rec=False)
+        mask = np.zeros(rgb.shape[:2], dtype=bool)
+        for box in boxes:
+            points = np.asarray(box, dtype=float)
+            x0, y0 = np.floor(points.min(axis=0)).astype(int).clip(0)
+            x1, y1 = np.ceil(points.max(axis=0)).astype(int)
+            mask[y0:y1, x0:x1] = True
+        expected = float(mask.mean())
+        assert expected > 0.03
+        assert abs(visuals.text_coverage(rgb) - expected) <= 0.03, headline

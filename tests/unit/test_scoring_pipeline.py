@@ -12,7 +12,10 @@ from creative_workbench.config import Workspace, load_project
 from creative_workbench.pipeline.forecast import run_forecast, week_start
 from creative_workbench.pipeline.store import Store
 from creative_workbench.pipeline.training import train_project
+from creative_workbench.pipeline.training_data import load_training_data
+from creative_workbench.pipeline.week_models import BACKFILL_TREES, fit_before
 from creative_workbench.scoring import registry
+from creative_workbench.scoring.scorer import CreativeScorer
 from tests.projects import copy_project
 
 
@@ -76,3 +79,44 @@ def test_cli_lists_and_shows_models(trained):
     assert listed.exit_code == 0 and "v0001" in listed.output
     shown = runner.invoke(app, ["models", "show", "v0001", "--project", "demo", "--root", root])
     assert shown.exit_code == 0 and "data_hash" in shown.output
+
+
+def test_a_second_forecast_reuses_stored_predictions_and_cached_models(trained):
+    project, _ = trained
+    first = run_forecast(project, budget=5000.0, backfill_weeks=2)
+    query = "SELECT week, at, model_version, creative_id, ctr FROM predictions WHERE week < ?"
+    store = Store(project.state_db)
+    stored = store.query(query + " ORDER BY week, creative_id", (str(first.week),))
+    cached = sorted(p.name for p in (project.cache_dir / "forecast_models").iterdir())
+    second = run_forecast(project, budget=5000.0, backfill_weeks=2)
+    assert store.query(query + " ORDER BY week, creative_id", (str(first.week),)).equals(stored)
+    assert sorted(p.name for p in (project.cache_dir / "forecast_models").iterdir()) == cached
+    columns = ["creative_id", "ctr", "ctr_lower", "cvr_upper", "budget"]
+    assert second.ranking.select(columns).equals(first.ranking.select(columns))
+    backfilled = set(stored["model_version"])
+    assert backfilled and all(f"/{BACKFILL_TREES} trees@" in v for v in backfilled)
+    assert "trees" not in second.model_version
+
+
+def test_cached_week_model_is_the_model_a_fresh_fit_gives(trained):
+    project, _ = trained
+    data = load_training_data(project)
+    week = week_start(None, data.rows)
+    settings = CreativeScorer(n_estimators=60, interval_estimators=20)
+    first = fit_before(project, settings, data, week)
+    again = fit_before(project, settings, data, week)
+    before = data.rows.filter((pl.col("period_end") < week) & (pl.col("launch_date") < week))
+    fresh = CreativeScorer(n_estimators=60, interval_estimators=20).fit(before)
+    assert again.predict(data.rows).equals(first.predict(data.rows))
+    assert fresh.predict(data.rows).equals(again.predict(data.rows))
+    assert not list(project.cache_dir.rglob("*.pkl"))
+
+
+def test_retraining_with_promoted_settings_reuses_the_model_fit(trained):
+    project, _ = trained
+    outcome = train_project(project, test_weeks=8, who="analyst")
+    ctr = outcome.comparison["ctr"]
+    model = ctr.filter(pl.col("model") == "model (XGBoost)").drop("model")
+    promoted = ctr.filter(pl.col("model") == "promoted model settings").drop("model")
+    assert promoted.height == 1 and promoted.equals(model)
+    assert outcome.decision.startswith("promotable (not asked)")

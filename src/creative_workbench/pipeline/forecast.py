@@ -5,7 +5,10 @@ Candidates are the approved concepts in concepts/briefs.parquet when it exists, 
 creatives launching in the week. A forecast never uses a model that saw the week: when the
 promoted model's data reaches into the week (as on the demo, whose data runs through the
 default week), a model with the same settings is fitted on the data before the week.
-Earlier weeks are backfilled the same way, so the track record has no leakage.
+Earlier weeks are backfilled the same way, so the track record has no leakage. Stored
+predictions are the track record and are never recomputed; models fitted for a week are
+kept in the project cache (XGBoost's own format, keyed by settings and data hash) and
+reused by later runs; the weeks' fits run two at a time (pipeline.week_models).
 
 Run it every Monday at 07:00 for the week starting that day (cron):
 
@@ -19,7 +22,6 @@ from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
-from sklearn.base import clone
 
 from creative_workbench.config import Project
 from creative_workbench.errors import DataError
@@ -29,8 +31,8 @@ from creative_workbench.pipeline.training_data import (
     creative_attributes,
     load_training_data,
 )
+from creative_workbench.pipeline.week_models import WeekModel, model_for_week, models_for_weeks
 from creative_workbench.schemas import ConceptsSchema, validate
-from creative_workbench.scoring import registry
 from creative_workbench.scoring.allocation import beta_from_interval, split_budget
 from creative_workbench.scoring.evaluation import coverage
 from creative_workbench.scoring.explain import top_reasons
@@ -157,38 +159,16 @@ def predict_week(
     return means.join(reasons, on="creative_id", how="left")
 
 
-def model_for_week(
-    project: Project, data: TrainingData, week: date
-) -> tuple[CreativeScorer, str, list[str]]:
-    """The promoted model if it never saw WEEK, else its settings fitted on data before."""
-    notes = []
-    settings, version = CreativeScorer(), None
-    promoted = registry.promoted_version(project.models_dir)
-    if promoted is not None:
-        scorer, card = registry.load_model(project.models_dir, promoted)
-        if date.fromisoformat(card["training"]["last_day"]) < week:
-            return scorer, promoted, notes
-        settings, version = clone(scorer), promoted
-        notes.append(
-            f"the promoted model {promoted} was trained on data through "
-            f"{card['training']['last_day']}, which includes this week; to keep the "
-            f"forecast honest a model with its settings was fitted on data before "
-            f"{week}"
-        )
-    else:
-        notes.append(
-            "no promoted model yet (run `workbench train --promote`); a model with "
-            "default settings was fitted on data before this week"
-        )
-    before = data.rows.filter((pl.col("period_end") < week) & (pl.col("launch_date") < week))
-    fitted = settings.fit(before)
-    return fitted, f"{version or 'default'}@before-{week}", notes
-
-
 def forecast_week(
-    project: Project, data: TrainingData, week: date, budget: float, store: Store
+    project: Project,
+    data: TrainingData,
+    week: date,
+    budget: float,
+    store: Store,
+    model: WeekModel | None = None,
 ) -> tuple[pl.DataFrame, str, list[str]]:
-    """Predict, rank, split the budget and store one week's predictions."""
+    """Predict, rank, split the budget and store one week's predictions (MODEL: the week's
+    model from models_for_weeks, else found here)."""
     pool, kind = candidates(project, data, week)
     if pool.height == 0:
         return (
@@ -196,7 +176,7 @@ def forecast_week(
             "",
             [f"no candidates for the week of {week} ({kind})"],
         )
-    scorer, version, notes = model_for_week(project, data, week)
+    scorer, version, notes = model or model_for_week(project, data, week)
     early = project.config.thresholds.brand_early_s
     predicted = predict_week(scorer, pool, week, early)
     ranking = (
@@ -234,6 +214,23 @@ def store_predictions(store: Store, week: date, version: str, ranking: pl.DataFr
     return store.insert_rows("predictions", rows)
 
 
+def weeks_to_backfill(
+    project: Project, data: TrainingData, week: date, store: Store, weeks: int = BACKFILL_WEEKS
+) -> list[date]:
+    """The WEEKS weeks before WEEK with candidates, enough history (4 weeks) and no stored
+    predictions yet (stored predictions are the track record: never recomputed)."""
+    stored = set(store.query("SELECT DISTINCT week FROM predictions").get_column("week"))
+    first_day = data.rows.get_column("period_start").min()
+    due = [week - timedelta(weeks=back) for back in range(weeks, 0, -1)]
+    return [
+        earlier
+        for earlier in due
+        if str(earlier) not in stored
+        and earlier - timedelta(weeks=4) >= first_day
+        and candidates(project, data, earlier)[0].height
+    ]
+
+
 def backfill(
     project: Project,
     data: TrainingData,
@@ -241,20 +238,14 @@ def backfill(
     store: Store,
     weeks: int = BACKFILL_WEEKS,
     budget: float = 10000.0,
+    models: dict | None = None,
 ) -> list[date]:
-    """Forecast the WEEKS weeks before WEEK that have no stored predictions yet."""
-    stored = (
-        set(store.query("SELECT DISTINCT week FROM predictions").get_column("week").to_list())
-        if store.query("SELECT COUNT(*) AS n FROM predictions")["n"][0]
-        else set()
-    )
+    """Forecast the weeks_to_backfill before WEEK (MODELS: their WeekModels, if fitted)."""
+    due = weeks_to_backfill(project, data, week, store, weeks)
+    models = models if models is not None else models_for_weeks(project, data, due, due)
     done = []
-    first_day = data.rows.get_column("period_start").min()
-    for back in range(weeks, 0, -1):
-        earlier = week - timedelta(weeks=back)
-        if str(earlier) in stored or earlier - timedelta(weeks=4) < first_day:
-            continue
-        ranking, _, _ = forecast_week(project, data, earlier, budget, store)
+    for earlier in due:
+        ranking, _, _ = forecast_week(project, data, earlier, budget, store, models[earlier])
         if ranking.height:
             done.append(earlier)
     return done
@@ -326,8 +317,10 @@ def run_forecast(
     data = load_training_data(project)
     start = default_week(project, data) if week is None else week_start(week)
     store = Store(project.state_db)
-    backfill(project, data, start, store, backfill_weeks, budget)
-    ranking, version, notes = forecast_week(project, data, start, budget, store)
+    due = weeks_to_backfill(project, data, start, store, backfill_weeks)
+    models = models_for_weeks(project, data, [*due, start], backfilled=due)
+    backfill(project, data, start, store, backfill_weeks, budget, models)
+    ranking, version, notes = forecast_week(project, data, start, budget, store, models[start])
     record, detail = track_record(store, data, start)
     store.record_event(
         "scoring.forecast",

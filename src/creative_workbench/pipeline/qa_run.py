@@ -125,8 +125,13 @@ def run_qa(
     contexts = {f: context_for(f, project, placement, keep_media).to_dict() for f in files}
     limit = project.config.thresholds.per_file_time_limit_s if project else 60.0
     results: dict[Path, GateResult] = {}
-    with open_executor(executor, max(1, min(workers or default_workers(), len(files)))) as pool:
-        futures = {pool.submit(check_isolated, str(f), contexts[f], limit): f for f in files}
+    count = max(1, min(workers or default_workers(), default_workers(), len(files)))
+    # With a worker per core, threads inside each worker only add switching overhead.
+    threads = 1 if count * 2 > default_workers() else 0
+    with open_executor(executor, count) as pool:
+        futures = {
+            pool.submit(check_isolated, str(f), contexts[f], limit, threads): f for f in files
+        }
         for future in as_completed(futures):
             result = GateResult.from_dict(future.result())
             results[futures[future]] = result

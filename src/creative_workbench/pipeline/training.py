@@ -3,11 +3,13 @@
 Evaluation uses a time split (train on the past, test on creatives launched in the last
 TEST_WEEKS weeks) with the baselines beside the model; the registered model is then fitted
 on all data. Promotion needs both: the model beats every baseline on held-out CTR log loss,
-and it is no worse than the promoted model's settings refitted on the same split.
+and it is no worse than the promoted model's settings refitted on the same split. The
+fits run FIT_THREADS at a time (XGBoost releases the GIL while it trains).
 """
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +35,7 @@ from creative_workbench.scoring.scorer import CreativeScorer
 MODEL = "model (XGBoost)"
 PROMOTED = "promoted model settings"
 TOLERANCE = 1e-9
+FIT_THREADS = 2
 
 
 @dataclass
@@ -72,14 +75,23 @@ def evaluate(
     test_weeks: int,
     scorer: CreativeScorer,
     promoted: CreativeScorer | None = None,
+    pool: Executor | None = None,
 ) -> tuple[Split, dict[str, pl.DataFrame], dict[str, Any]]:
-    """Fit model, baselines (and the promoted settings) on the past; score the later weeks."""
+    """Fit model, baselines (and the promoted settings) on the past; score the later weeks.
+    POOL: an executor to fit them in (threads), else one after another."""
     split = time_split(data.rows, test_weeks)
     spec = scorer.features or CREATIVE_FEATURES
     models: dict[str, Any] = {MODEL: scorer, **baseline_models(spec.static)}
-    if promoted is not None:
+    same = promoted is not None and _settings(promoted) == _settings(scorer)
+    if promoted is not None and not same:
         models[PROMOTED] = promoted
-    fitted = {name: clone(model).fit(split.train) for name, model in models.items()}
+    if pool is None:
+        fitted = {name: clone(model).fit(split.train) for name, model in models.items()}
+    else:
+        futures = {name: pool.submit(clone(m).fit, split.train) for name, m in models.items()}
+        fitted = {name: future.result() for name, future in futures.items()}
+    if same:  # the same settings on the same split: the same model, no second fit
+        fitted[PROMOTED] = fitted[MODEL]
     tables = {target: evaluate_fitted(fitted, split.test, target) for target in TARGETS}
     return split, tables, fitted
 
@@ -101,7 +113,10 @@ def train_project(
     if previous is not None:
         loaded, _ = registry.load_model(project.models_dir, previous)
         previous_settings = clone(loaded)
-    split, tables, fitted = evaluate(data, test_weeks, scorer, previous_settings)
+    with ThreadPoolExecutor(FIT_THREADS) as pool:
+        final_fit = pool.submit(clone(scorer).fit, data.rows)
+        split, tables, fitted = evaluate(data, test_weeks, scorer, previous_settings, pool)
+        final = final_fit.result()
     model_eval = fitted[MODEL]
     test_rate = model_eval.predict_rate(split.test, "ctr")
     calibration = calibration_table(
@@ -109,7 +124,6 @@ def train_project(
         split.test.get_column("clicks").to_numpy(),
         split.test.get_column("impressions").to_numpy(),
     )
-    final = clone(scorer).fit(data.rows)
     importance = global_importance(final, data.rows)
     metrics = {target: _metrics(table) for target, table in tables.items()}
     decision, better = _decide(metrics["ctr"], previous, promote)
@@ -169,6 +183,10 @@ def train_project(
         previous,
         list(final.notes_),
     )
+
+
+def _settings(scorer: CreativeScorer) -> dict[str, Any]:
+    return scorer.get_params() | {"features": scorer.features or CREATIVE_FEATURES}
 
 
 def _model_columns(rows: pl.DataFrame, scorer: CreativeScorer) -> pl.DataFrame:

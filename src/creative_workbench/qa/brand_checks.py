@@ -164,10 +164,39 @@ def match_logo(
         if templ.std() < 1:
             continue
         scores = cv2.matchTemplate(grey, templ, cv2.TM_CCOEFF_NORMED, mask=mask)
-        scores = np.nan_to_num(scores, nan=-1.0, posinf=-1.0, neginf=-1.0)
+        if mask is not None:  # masked scores are undefined (NaN/inf) on flat windows
+            scores = np.nan_to_num(scores, nan=-1.0, posinf=-1.0, neginf=-1.0)
         _, score, _, (x, y) = cv2.minMaxLoc(scores)
         if score > best[0]:
             best = (float(score), (x, y, w, h), float(scale))
+    return best
+
+
+def sweep_logo(
+    grey: np.ndarray, template: LogoTemplate, scales: Sequence[float]
+) -> tuple[float, tuple[int, int, int, int], float]:
+    """Best (score, pixel box, scale) of TEMPLATE in GREY across SCALES, coarse to fine.
+
+    Scales whose template stays recognisable at half resolution are compared on a half-size
+    frame (a quarter of the work); only the best of them is matched again at full resolution,
+    and the full-resolution score is what counts.
+    """
+    height, width = template.grey.shape
+    coarse = [
+        s
+        for s in scales
+        if width * s / 2 >= MIN_TEMPLATE_PX and height * s / 2 >= MIN_TEMPLATE_HEIGHT_PX
+    ]
+    best = match_logo(grey, template, [s for s in scales if s not in coarse])
+    if coarse:
+        half = cv2.resize(
+            grey, (grey.shape[1] // 2, grey.shape[0] // 2), interpolation=cv2.INTER_AREA
+        )
+        found = match_logo(half, template, np.asarray(coarse) / 2)
+        if found[0] > -1.0:
+            full = match_logo(grey, template, [found[2] * 2])
+            if full[0] > best[0]:
+                best = full
     return best
 
 
@@ -194,7 +223,11 @@ def find_logos(
                 scales = known[t_index] * np.array([0.85, 1.0, 1.18])
             else:
                 scales = _scales(width, template, thresholds.logo_min_width_pct)
-            score, (x, y, w, h), scale = match_logo(greys[index], template, scales)
+            score, (x, y, w, h), scale = (
+                match_logo(greys[index], template, scales)
+                if len(scales) <= 3
+                else sweep_logo(greys[index], template, scales)
+            )
             if len(scales) > 3 and score > 0.3:  # refine between the sweep's steps
                 finer = match_logo(greys[index], template, scale * np.array([0.92, 1.08]))
                 if finer[0] > score:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +16,18 @@ from creative_workbench.errors import MediaError
 from creative_workbench.qa.probe import MediaInfo
 
 ANALYSIS_LONG_SIDE = 480
+# Without a keyframe index, targets further ahead than this are reached by seeking.
 SEEK_GAP_S = 1.0
 MAX_BAD_PACKET_SHARE = 0.01
+# 0: FFmpeg picks (frame threads, lowest latency for one file); 1: single-threaded, the least
+# CPU per frame, for batch workers that already keep every core busy.
+_decoder_threads = 0
+
+
+def set_decoder_threads(count: int) -> None:
+    """Threads per video decoder for this process (0 = automatic)."""
+    global _decoder_threads
+    _decoder_threads = max(0, int(count))
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,7 @@ class FrameSampler:
         self._position = -math.inf
         self._last = None
         self._exhausted = False
+        self._keyframes: list[float] | None = None
         self.frames: list[SampledFrame] = []
 
     def __enter__(self) -> FrameSampler:
@@ -84,14 +96,16 @@ class FrameSampler:
         """Keyframe times from the container index (empty when the index has none)."""
         if self.info.kind == "image":
             return [0.0]
-        self._open()
-        stream = self._stream
-        start = stream.start_time or 0
-        return [
-            float((e.timestamp - start) * stream.time_base)
-            for e in stream.index_entries
-            if e.is_keyframe
-        ]
+        if self._keyframes is None:
+            self._open()
+            stream = self._stream
+            start = stream.start_time or 0
+            self._keyframes = sorted(
+                float((e.timestamp - start) * stream.time_base)
+                for e in stream.index_entries
+                if e.is_keyframe
+            )
+        return self._keyframes
 
     def snap(self, target: float, window_s: float) -> float:
         """The keyframe time nearest TARGET within WINDOW_S (cheap to decode), else TARGET."""
@@ -102,7 +116,10 @@ class FrameSampler:
         if self._container is None:
             self._container = av.open(self.info.path)
             self._stream = self._container.streams.video[0]
-            self._stream.thread_type = "AUTO"
+            if _decoder_threads == 1:
+                self._stream.codec_context.thread_count = 1
+            else:
+                self._stream.thread_type = "AUTO"
 
     def at(self, target: float, tolerance_s: float = 0.5) -> SampledFrame:
         """The frame shown at TARGET seconds (or up to TOLERANCE_S earlier)."""
@@ -132,7 +149,7 @@ class FrameSampler:
     def _decode_to(self, target: float, tolerance_s: float):
         self._open()
         behind = target < self._position - 1e-6
-        if self._decoder is None or behind or target - self._position > SEEK_GAP_S:
+        if self._decoder is None or behind or self._seek_pays(target):
             if self._exhausted and not behind and self._last is not None:
                 return self._last
             self._container.seek(_to_pts(self._stream, target), stream=self._stream, backward=True)
@@ -145,6 +162,14 @@ class FrameSampler:
                 return frame
         self._exhausted = True
         return self._last
+
+    def _seek_pays(self, target: float) -> bool:
+        """True when a keyframe lies between the decoder and TARGET (seeking skips frames)."""
+        keyframes = self.keyframe_times()
+        if not keyframes:
+            return target - self._position > SEEK_GAP_S
+        before = bisect_right(keyframes, target) - 1
+        return before >= 0 and keyframes[before] > self._position + 1e-6
 
 
 def sample_frames(

@@ -65,7 +65,12 @@ class EndCard:
 
 
 def read_end_card(sampler: FrameSampler, duration: float, thresholds: QAThresholds) -> EndCard:
-    """OCR the last frame and measure how long it has been on screen (bisection by seeking)."""
+    """OCR the last frame and measure how long it has been on screen.
+
+    Keyframes (one cheap decode each) narrow down where the last picture starts; the frames
+    after the last differing keyframe are then scanned forward in HOLD_PRECISION_S steps, so
+    the decoder never goes back over the same group of pictures.
+    """
     last = sampler.at(max(0.0, duration - 0.02), tolerance_s=0.3)
     texts = read_text(last.rgb)
     if sampler.info.kind == "image":
@@ -74,15 +79,18 @@ def read_end_card(sampler: FrameSampler, duration: float, thresholds: QAThreshol
     outer = max(0.0, duration - window)
     if frames_match(sampler.at(outer, 0.1).rgb, last.rgb):
         return EndCard(last, texts, duration - outer, outer)
-    inner = min(last.time, max(outer, duration - thresholds.end_card_min_hold_s))
-    if not frames_match(sampler.at(inner, 0.1).rgb, last.rgb):
-        outer, inner = inner, last.time
-    while inner - outer > HOLD_PRECISION_S:
-        middle = (outer + inner) / 2
-        if frames_match(sampler.at(middle, 0.05).rgb, last.rgb):
-            inner = middle
-        else:
-            outer = middle
+    inner = last.time
+    for keyframe in (k for k in sampler.keyframe_times() if outer < k < last.time):
+        if frames_match(sampler.at(keyframe + 1e-3, 0.05).rgb, last.rgb):
+            inner = keyframe
+            break
+        outer = keyframe
+    probe = outer + HOLD_PRECISION_S
+    while probe < inner:
+        if frames_match(sampler.at(probe, 0.05).rgb, last.rgb):
+            inner = probe
+            break
+        probe += HOLD_PRECISION_S
     return EndCard(last, texts, duration - inner, inner)
 
 

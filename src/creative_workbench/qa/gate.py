@@ -20,7 +20,7 @@ from creative_workbench.qa.decode import FrameSampler, SampledFrame, decode_audi
 from creative_workbench.qa.end_card import end_card_findings, read_end_card
 from creative_workbench.qa.findings import Finding, cannot_check
 from creative_workbench.qa.format_checks import format_findings
-from creative_workbench.qa.ocr import detect_text
+from creative_workbench.qa.ocr import detect_text, read_text
 from creative_workbench.qa.probe import MediaInfo, probe
 from creative_workbench.qa.safe_zones import safe_zone_findings
 
@@ -43,6 +43,14 @@ def check_file(path: Path | str, context: GateContext | None = None) -> GateResu
         result.findings = [cannot_check(str(exc))]
     result.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def warm_up() -> None:
+    """Load the OCR models (one detection and recognition pass) and the audio worker now."""
+    sample = np.full((64, 256, 3), 255, np.uint8)
+    cv2.putText(sample, "Warm up", (8, 44), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (0, 0, 0), 3)
+    read_text(sample)
+    _audio_thread()
 
 
 def sample_plan(duration: float, brand_early_s: float, window_s: float) -> list[float]:
@@ -101,6 +109,7 @@ def _run_checks(info: MediaInfo, context: GateContext, result: GateResult) -> No
         if video:
             findings += audio.audio_findings(measured, placement, thresholds, context.voiceover)
         frames = _unique([*body, card.frame])
+        result.info["sampled_s"] = sorted(round(f.time, 3) for f in sampler.frames)
         offending: list[float] = []
         if context.palette:
             palette, off = palette_finding(frames, context.palette, thresholds)

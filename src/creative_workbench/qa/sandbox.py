@@ -21,14 +21,16 @@ from typing import Any
 _local = threading.local()
 READY = b"ready"
 STARTUP_LIMIT_S = 180.0
+THREADS_ENV = "WORKBENCH_QA_THREADS"
 
 
 class IsolatedGate:
     """A child process that checks files one at a time over a JSON-lines pipe."""
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int = 0) -> None:
         self._process: subprocess.Popen | None = None
         self._buffer = b""
+        self._threads = threads
 
     def _start(self) -> subprocess.Popen:
         if self._process is None or self._process.poll() is not None:
@@ -37,7 +39,7 @@ class IsolatedGate:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
-                env={**os.environ, "OMP_NUM_THREADS": "1"},
+                env={**os.environ, "OMP_NUM_THREADS": "1", THREADS_ENV: str(self._threads)},
             )
             self._buffer = b""
             # The time limit covers checking, not loading libraries: wait for the child first.
@@ -118,12 +120,32 @@ def _failed(path: str, context: dict[str, Any], reason: str, started: float) -> 
     }
 
 
-def check_isolated(path: str, context: dict[str, Any], time_limit_s: float) -> dict[str, Any]:
-    """Check one file in this process's (or thread's) child; the unit of work for executors."""
+def check_isolated(
+    path: str, context: dict[str, Any], time_limit_s: float, threads: int = 0
+) -> dict[str, Any]:
+    """Check one file in this process's (or thread's) child; the unit of work for executors.
+
+    The child is started once and reused for every later file, so libraries and the OCR
+    engine load once per worker. THREADS=1 keeps each child single-threaded (batch runs with a
+    worker per core); 0 lets the decoders and OpenCV use every core (one file at a time).
+    """
     gate = getattr(_local, "gate", None)
-    if gate is None:
-        gate = _local.gate = IsolatedGate()
+    if gate is None or gate._threads != threads:
+        if gate is not None:
+            gate.close()
+        gate = _local.gate = IsolatedGate(threads)
     return gate.check(str(Path(path)), context, time_limit_s)
+
+
+def limit_threads(threads: int) -> None:
+    """Child side: with THREADS=1, one thread each for video decoding and OpenCV."""
+    if threads == 1:
+        import cv2
+
+        from creative_workbench.qa.decode import set_decoder_threads
+
+        cv2.setNumThreads(1)
+        set_decoder_threads(1)
 
 
 def _serve() -> None:
@@ -131,8 +153,10 @@ def _serve() -> None:
     protocol = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # libraries that print must not corrupt the protocol
     from creative_workbench.qa.context import GateContext
-    from creative_workbench.qa.gate import check_file
+    from creative_workbench.qa.gate import check_file, warm_up
 
+    limit_threads(int(os.environ.get(THREADS_ENV) or 0))
+    warm_up()
     protocol.write(READY.decode() + "\n")
     for line in sys.stdin:
         request = json.loads(line)

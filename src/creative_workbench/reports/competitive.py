@@ -16,6 +16,7 @@ import polars as pl
 from creative_workbench.config import Project
 from creative_workbench.ingest.ads import IngestResult, ingest_ads, require_ads
 from creative_workbench.reports.ads_explorer import ad_card_html, top_ads_per_angle
+from creative_workbench.reports.notebook import table_html
 from creative_workbench.research import gaps, market, messaging, topics, visuals
 from creative_workbench.research.lexicon import ANGLE_NAMES
 
@@ -90,6 +91,18 @@ def _safe(value: object) -> str:
 def quality_table(result: IngestResult) -> pl.DataFrame:
     """Files read and warnings per kind, for the data-quality section."""
     return result.warning_counts()
+
+
+def quality_html(result: IngestResult, max_rows: int = 30) -> str:
+    """The data-quality warnings: counts per kind and the first MAX_ROWS warnings, or one
+    sentence saying there were none."""
+    if result.warnings.is_empty():
+        files = result.files.height
+        return (
+            f"<p>No data-quality warnings: every record in the {files} ad "
+            f"file{'s' if files != 1 else ''} was read and kept.</p>"
+        )
+    return table_html(quality_table(result)) + table_html(result.warnings, max_rows=max_rows)
 
 
 def sov_over_time_figure(weekly: pl.DataFrame) -> go.Figure:

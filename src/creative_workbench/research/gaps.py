@@ -34,12 +34,29 @@ EVIDENCE_COLUMNS = {
     "angle": {name: f"angle_{key}_evidence" for key, name in ANGLE_NAMES.items()},
     "offer": {name: f"offer_{key}_evidence" for key, name in OFFER_NAMES.items()},
 }
+_NEEDED = {
+    "ad_id",
+    "brand",
+    "days_active",
+    "hook",
+    "copy",
+    "cta_evidence",
+    *(column for column, _ in DIMENSIONS.values()),
+    *(column for columns in EVIDENCE_COLUMNS.values() for column in columns.values()),
+}
 
 
 def _label_rows(labelled: pl.DataFrame, dimension: str) -> pl.DataFrame:
-    """(ad_id, brand, label) rows for one dimension."""
+    """(_row, ad_id, brand, days_active, label) rows for one dimension; _row is the ad's
+    position in LABELLED, so its other columns are gathered without a join."""
     column, _ = DIMENSIONS[dimension]
-    rows = labelled.select("ad_id", "brand", pl.col(column).alias("label"))
+    rows = labelled.select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"),
+        "ad_id",
+        "brand",
+        "days_active",
+        pl.col(column).alias("label"),
+    )
     if isinstance(rows.schema["label"], pl.List):
         rows = rows.explode("label")
     return rows.filter(pl.col("label").is_not_null() & (pl.col("label") != "none"))
@@ -56,7 +73,10 @@ def white_space(
         use_threshold: share of a brand's ads above which the brand counts as using a label.
         examples: example ads kept per label (longest-running first).
     """
-    ads = with_activity(ads_only(labelled), as_of)
+    columns = [c for c in dict.fromkeys([*labelled.columns, "days_active"]) if c in _NEEDED]
+    ads = (
+        with_activity(ads_only(labelled.lazy()), as_of).select(columns).collect(engine="in-memory")
+    )
     total, brands = ads.height, ads.get_column("brand").n_unique()
     if total == 0:
         return pl.DataFrame()
@@ -96,10 +116,8 @@ def white_space(
             .with_columns((pl.col("ads") / known).alias("market_share"))
         )
         typical = table.get_column("market_share").mean()
-        longevity = (
-            rows.join(ads.select("ad_id", "days_active"), on="ad_id")
-            .group_by("label")
-            .agg(pl.col("days_active").median().alias("users_median_days"))
+        longevity = rows.group_by("label").agg(
+            pl.col("days_active").median().alias("users_median_days")
         )
         frames.append(
             table.join(longevity, on="label", how="left").with_columns(
@@ -152,17 +170,19 @@ def gap_examples(ads: pl.DataFrame, ranked: pl.DataFrame, examples: int = 3) -> 
         wanted = ranked.filter(pl.col("dimension") == dimension).get_column("label").to_list()
         if not wanted:
             continue
-        rows = _label_rows(ads, dimension).filter(pl.col("label").is_in(wanted))
-        joined = rows.join(
-            ads.select("ad_id", "days_active", "hook", "copy", *_evidence_cols(ads, dimension)),
-            on="ad_id",
-        )
-        evidence = _evidence_expr(dimension, ads)
-        parts.append(
-            joined.with_columns(evidence.alias("evidence"), pl.lit(dimension).alias("dimension"))
+        picked = (
+            _label_rows(ads, dimension)
+            .filter(pl.col("label").is_in(wanted))
+            .filter(pl.col("days_active").rank("min", descending=True).over("label") <= examples)
             .sort(["label", "days_active", "ad_id"], descending=[False, True, False])
             .group_by("label", maintain_order=True)
             .head(examples)
+        )
+        details = ads.select("hook", "copy", *_evidence_cols(ads, dimension))[picked["_row"]]
+        evidence = _evidence_expr(dimension, ads)
+        parts.append(
+            pl.concat([picked, details], how="horizontal")
+            .with_columns(evidence.alias("evidence"), pl.lit(dimension).alias("dimension"))
             .select(
                 "dimension", "label", "ad_id", "brand", "days_active", "evidence", "hook", "copy"
             )

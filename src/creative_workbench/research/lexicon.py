@@ -364,7 +364,9 @@ OFFER_NAMES = {
 }
 
 EMOJI_PATTERN = r"\p{Extended_Pictographic}(?:\x{FE0F}?\x{200D}\p{Extended_Pictographic})*"
-HOOK_PATTERN = r"^\s*((?:[^\n.!?]|\.\d)*[.!?…]*)"
+# Matches leading whitespace + the first sentence; no capture group, so the regex engine
+# takes its fast path (strip the match to get the hook).
+HOOK_PATTERN = r"^\s*(?:[^\n.!?]|\.\d)*[.!?…]*"
 
 
 # ASCII word boundaries: Rust's regex runs them in its fast DFA even on text with emoji or

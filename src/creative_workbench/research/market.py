@@ -175,30 +175,53 @@ def spend_share(
 
 
 def weekly_share_of_voice(ads: Frame, as_of: datetime) -> pl.DataFrame:
-    """Active ad-days per brand and ISO week, and each brand's share within the week."""
-    active = with_activity(ads_only(ads), as_of).select(
-        "brand",
-        pl.col("start_time").dt.date().alias("first"),
-        pl.col("end_time").dt.date().alias("last"),
-    )
-    weeks = active.with_columns(
-        pl.date_ranges(
-            pl.col("first").dt.truncate("1w"), pl.col("last").dt.truncate("1w"), "1w"
-        ).alias("week")
-    ).explode("week")
-    overlap = (
-        pl.min_horizontal(pl.col("last"), pl.col("week") + pl.duration(days=6))
-        - pl.max_horizontal(pl.col("first"), pl.col("week"))
-    ).dt.total_days() + 1
-    per_week = weeks.group_by("week", "brand").agg(overlap.sum().alias("ad_days"))
-    return (
-        per_week.with_columns(
-            (pl.col("ad_days") / pl.col("ad_days").sum().over("week")).alias("share")
+    """Active ad-days per brand and ISO week, and each brand's share within the week.
+
+    Counted without expanding ads into weeks: each ad adds +1 on its first day and -1 the
+    day after its last, a running sum per brand gives the ads active each day, and the
+    days are summed per week (work grows with ads + brand-days, not ads × weeks).
+    """
+    spans = (
+        with_activity(ads_only(ads), as_of)
+        .select(
+            "brand",
+            pl.col("start_time").dt.date().alias("first"),
+            pl.col("end_time").dt.date().alias("last"),
         )
-        .sort("week", "brand")
-        .lazy()
-        .collect()
+        .with_columns(pl.max_horizontal("first", "last").alias("last"))
     )
+    changes = (
+        pl.concat(
+            [
+                spans.select("brand", pl.col("first").alias("day"), pl.lit(1).alias("delta")),
+                spans.select(
+                    "brand",
+                    (pl.col("last") + pl.duration(days=1)).alias("day"),
+                    pl.lit(-1).alias("delta"),
+                ),
+            ]
+        )
+        .group_by("brand", "day")
+        .agg(pl.col("delta").sum().cast(pl.Int64))
+        .lazy()
+        .collect(engine="in-memory")
+    )
+    days = (
+        changes.group_by("brand")
+        .agg(pl.date_ranges(pl.col("day").min(), pl.col("day").max(), "1d").first().alias("day"))
+        .explode("day")
+        .join(changes, on=["brand", "day"], how="left")
+        .sort("brand", "day")
+        .with_columns(pl.col("delta").fill_null(0).cum_sum().over("brand").alias("active"))
+    )
+    per_week = (
+        days.group_by(pl.col("day").dt.truncate("1w").alias("week"), "brand")
+        .agg(pl.col("active").sum().alias("ad_days"))
+        .filter(pl.col("ad_days") > 0)
+    )
+    return per_week.with_columns(
+        (pl.col("ad_days") / pl.col("ad_days").sum().over("week")).alias("share")
+    ).sort("week", "brand")
 
 
 def launch_cadence(ads: Frame) -> pl.DataFrame:
@@ -239,7 +262,7 @@ def longevity_summary(ads: Frame, as_of: datetime) -> pl.DataFrame:
             (pl.col("days_active") >= 30).mean().alias("share_30d_plus"),
             pl.col("is_active").sum().alias("active_now"),
         )
-        .sort("median_days", descending=True)
+        .sort(["median_days", "brand"], descending=[True, False])
         .lazy()
         .collect()
     )

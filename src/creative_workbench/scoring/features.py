@@ -180,8 +180,8 @@ class FeatureEncoder:
     def feature_names(self) -> list[str]:
         return list(self.spec.columns)
 
-    def transform(self, frame: pl.DataFrame) -> np.ndarray:
-        """The float32 model matrix: category codes then numeric values."""
+    def encode(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The model matrix as a float32 frame: category codes then numeric values."""
         check_columns(frame, self.spec.columns, "feature table")
         codes = [
             pl.col(column)
@@ -192,8 +192,19 @@ class FeatureEncoder:
             for column, values in self.categories.items()
         ]
         numbers = [pl.col(c).cast(pl.Float32, strict=False).alias(c) for c in self.spec.numeric]
-        matrix = frame.select(*codes, *numbers).to_numpy()
-        return np.ascontiguousarray(matrix, dtype=np.float32)
+        return frame.select(*codes, *numbers)
+
+    def transform(self, frame: pl.DataFrame) -> np.ndarray:
+        """The float32 model matrix (rows x feature_names), NaN where missing."""
+        return np.ascontiguousarray(self.encode(frame).to_numpy(), dtype=np.float32)
+
+    def columns(self, frame: pl.DataFrame) -> dict[str, np.ndarray]:
+        """The model matrix's columns by name (float32, NaN where missing)."""
+        encoded = self.encode(frame)
+        return {
+            name: encoded.get_column(name).to_numpy().astype(np.float32, copy=False)
+            for name in self.feature_names
+        }
 
     def decode(self, column: str, values: np.ndarray) -> list[str]:
         """Readable values of one matrix column (category names or numbers)."""
