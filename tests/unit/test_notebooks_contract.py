@@ -51,3 +51,9 @@ def test_notebook_defines_no_functions_or_classes(path):
             assert not isinstance(node, ast.FunctionDef | ast.ClassDef | ast.Lambda), (
                 f"{path.name}: move logic into the package"
             )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_opens_with_the_project_kernel(path):
+    book = nbformat.read(path, as_version=4)
+    assert book.metadata["kernelspec"]["name"] == "creative-workbench"
