@@ -24,33 +24,9 @@ from creative_workbench.demo.creatives import PERFORMANCE_HEADERS, RESULT_INDICA
 from creative_workbench.demo.deliverable_plan import DEFECT_EXPECT, SIZES
 from creative_workbench.demo.seeding import reference_date
 from creative_workbench.errors import ProjectNotFoundError
+from creative_workbench.qa.findings import CHECK_IDS
 from creative_workbench.schemas import CreativesSchema, validate
 
-CHECK_IDS = {
-    "decode",
-    "format.aspect",
-    "format.resolution",
-    "format.duration",
-    "format.container",
-    "format.codec",
-    "format.file_size",
-    "format.frame_rate",
-    "audio.present",
-    "audio.signal",
-    "audio.loudness",
-    "audio.true_peak",
-    "audio.clipping",
-    "audio.silence_gaps",
-    "audio.speech",
-    "brand.palette",
-    "brand.logo",
-    "brand.early",
-    "safe_zone.text",
-    "safe_zone.logo",
-    "end_card.cta",
-    "end_card.hold",
-    "end_card.leftover",
-}
 API_FIELDS = {
     "id",
     "page_id",
@@ -374,7 +350,7 @@ def test_manifest_lists_each_defect_with_checks(project_dir, manifest):
     for entry in manifest:
         assert {"file", "placement", "cta", "voiceover", "defect", "expect"} <= set(entry)
         assert (project_dir / "deliverables" / entry["file"]).is_file()
-        assert set(entry["expect"]) <= CHECK_IDS
+        assert set(entry["expect"]) <= set(CHECK_IDS)
         assert set(entry["expect"].values()) <= {"fail", "warn"}
         assert bool(entry["expect"]) == bool(entry["defect"])
     assert (
