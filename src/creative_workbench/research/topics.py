@@ -165,13 +165,20 @@ def tfidf_matrix(texts: pl.Series, model: TopicModel) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
 
 
+ASSIGN_BATCH = 100_000
+
+
 def assign_topics(frame: pl.DataFrame, model: TopicModel, text_col: str = "copy") -> pl.DataFrame:
     """Add topic (1-based; null without matching words), topic_label and topic_weight."""
     distinct = frame.select(pl.col(text_col).fill_null("").alias("_text")).unique()
     texts = distinct.get_column("_text")
-    weights = model.nmf.transform(tfidf_matrix(texts, model))
-    best = weights.argmax(axis=1)
-    strength = weights.max(axis=1)
+    best_parts, strength_parts = [], []
+    for start in range(0, max(texts.len(), 1), ASSIGN_BATCH):  # bounded memory on big tables
+        weights = model.nmf.transform(tfidf_matrix(texts.slice(start, ASSIGN_BATCH), model))
+        best_parts.append(weights.argmax(axis=1))
+        strength_parts.append(weights.max(axis=1))
+    best = np.concatenate(best_parts)
+    strength = np.concatenate(strength_parts)
     labels = np.asarray(model.labels, dtype=object)
     lookup = distinct.with_columns(
         pl.Series("topic", np.where(strength > 0, best + 1, 0), dtype=pl.Int32),
