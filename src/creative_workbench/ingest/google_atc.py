@@ -20,8 +20,8 @@ import polars as pl
 from creative_workbench.errors import DataError
 from creative_workbench.ingest.records import (
     QualityLog,
-    canonical_frame,
     iter_json_records,
+    records_to_frame,
     to_json,
     to_utc,
 )
@@ -57,12 +57,7 @@ def google_records_to_frame(
     records: Iterable[tuple[str, Any]], path: Path, log: QualityLog
 ) -> pl.DataFrame:
     """Canonical rows from (label, creative_stats row) pairs."""
-    rows = []
-    for label, record in records:
-        row = _row(record, label, path, log)
-        if row is not None:
-            rows.append(row)
-    return canonical_frame(rows)
+    return records_to_frame(records, _row, path, log)
 
 
 def _row(record: Any, label: str, path: Path, log: QualityLog) -> dict[str, Any] | None:

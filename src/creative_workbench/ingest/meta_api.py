@@ -19,9 +19,9 @@ import polars as pl
 
 from creative_workbench.ingest.records import (
     QualityLog,
-    canonical_frame,
     iter_json_records,
     parse_range,
+    records_to_frame,
     text_list,
     to_json,
     to_utc,
@@ -60,12 +60,7 @@ def meta_records_to_frame(
     records: Iterable[tuple[str, Any]], path: Path, log: QualityLog
 ) -> pl.DataFrame:
     """Canonical rows from (record label, ArchivedAd) pairs; bad records are counted."""
-    rows = []
-    for label, record in records:
-        row = _record_row(record, label, path, log)
-        if row is not None:
-            rows.append(row)
-    return canonical_frame(rows)
+    return records_to_frame(records, _record_row, path, log)
 
 
 def _record_row(record: Any, label: str, path: Path, log: QualityLog) -> dict[str, Any] | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -240,3 +240,14 @@ def canonical_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
         if full
         else pl.DataFrame(schema=ADS_COLUMNS)
     )
+
+
+RowBuilder = Callable[[Any, str, Path, QualityLog], dict[str, Any] | None]
+
+
+def records_to_frame(
+    records: Iterable[tuple[str, Any]], build_row: RowBuilder, path: Path, log: QualityLog
+) -> pl.DataFrame:
+    """Canonical rows from (label, record) pairs; BUILD_ROW logs and returns None to skip one."""
+    rows = (build_row(record, label, path, log) for label, record in records)
+    return canonical_frame([row for row in rows if row is not None])

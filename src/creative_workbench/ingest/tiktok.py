@@ -16,9 +16,9 @@ import polars as pl
 
 from creative_workbench.ingest.records import (
     QualityLog,
-    canonical_frame,
     iter_json_records,
     parse_range,
+    records_to_frame,
     to_json,
     to_utc,
 )
@@ -48,18 +48,13 @@ def tiktok_records_to_frame(
     records: Iterable[tuple[str, Any]], path: Path, log: QualityLog
 ) -> pl.DataFrame:
     """Canonical rows from (label, {"ad": ..., "advertiser": ...}) pairs."""
-    rows = []
-    for label, record in records:
-        if not is_tiktok_record(record):
-            log.add(path, label, "wrong_type", "not a TikTok ad item (no 'ad' object); skipped")
-            continue
-        row = _row(record, label, path, log)
-        if row is not None:
-            rows.append(row)
-    return canonical_frame(rows)
+    return records_to_frame(records, _row, path, log)
 
 
-def _row(record: dict, label: str, path: Path, log: QualityLog) -> dict[str, Any] | None:
+def _row(record: Any, label: str, path: Path, log: QualityLog) -> dict[str, Any] | None:
+    if not is_tiktok_record(record):
+        log.add(path, label, "wrong_type", "not a TikTok ad item (no 'ad' object); skipped")
+        return None
     ad_id = field(record, "ad", "id")
     brand = field(record, "advertiser", "business_name")
     where = f"{label} (id {ad_id})" if ad_id not in (None, "") else label
