@@ -90,10 +90,16 @@ def evaluate(
     else:
         futures = {name: pool.submit(clone(m).fit, split.train) for name, m in models.items()}
         fitted = {name: future.result() for name, future in futures.items()}
-    if same:  # the same settings on the same split: the same model, no second fit
-        fitted[PROMOTED] = fitted[MODEL]
     tables = {target: evaluate_fitted(fitted, split.test, target) for target in TARGETS}
+    if same:  # the same settings on the same split: the same model, fitted and scored once
+        fitted[PROMOTED] = fitted[MODEL]
+        tables = {target: _repeat_as_promoted(table) for target, table in tables.items()}
     return split, tables, fitted
+
+
+def _repeat_as_promoted(table: pl.DataFrame) -> pl.DataFrame:
+    model_row = table.filter(pl.col("model") == MODEL)
+    return pl.concat([table, model_row.with_columns(pl.lit(PROMOTED).alias("model"))])
 
 
 def train_project(
