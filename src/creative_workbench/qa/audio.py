@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -50,7 +51,10 @@ def db(value: float) -> float:
     return float(20 * np.log10(value)) if value > 0 else float("-inf")
 
 
-CHANNEL_GAINS = (1.0, 1.0, 1.0, 1.41, 1.41)
+# BS.1770-4 channel weights by FFmpeg channel name: fronts 1.0, LFE excluded, any other 1.41.
+FRONT_CHANNELS = frozenset({"FL", "FR", "FC"})
+LFE_CHANNELS = frozenset({"LFE", "LFE2"})
+SURROUND_GAIN = 1.41
 ABSOLUTE_GATE_LUFS = -70.0
 RELATIVE_GATE_LU = -10.0
 
@@ -67,8 +71,24 @@ def k_weighting(rate: int) -> np.ndarray:
     return np.asarray(sections)
 
 
-def loudness(samples: np.ndarray, rate: int) -> tuple[float, np.ndarray]:
+def channel_weights(channel_names: Sequence[str]) -> np.ndarray:
+    """BS.1770-4 weight per channel: FL, FR, FC 1.0; LFE and LFE2 0; every other channel 1.41."""
+    return np.asarray(
+        [
+            1.0 if name in FRONT_CHANNELS else 0.0 if name in LFE_CHANNELS else SURROUND_GAIN
+            for name in channel_names
+        ],
+        dtype=float,
+    )
+
+
+def loudness(
+    samples: np.ndarray, rate: int, channel_names: Sequence[str] | None = None
+) -> tuple[float, np.ndarray]:
     """Integrated loudness (LUFS, BS.1770-4 gated) and momentary loudness every 100 ms.
+
+    CHANNEL_NAMES are FFmpeg's names for the layout (FL, FR, FC, LFE, BL, ...); without them
+    mono and stereo are weighted 1.0 and more channels are an error.
 
     The 400 ms gating blocks at 75 % overlap are the momentary blocks, so one pass gives both;
     block bounds and gating follow pyloudnorm's Meter exactly, with cumulative sums in place of
@@ -77,9 +97,14 @@ def loudness(samples: np.ndarray, rate: int) -> tuple[float, np.ndarray]:
     count = samples.shape[0]
     if count < int(BLOCK_S * rate) + 1:
         return float("-inf"), np.zeros(0)
-    channels = min(samples.shape[1], len(CHANNEL_GAINS))
-    weighted = signal.sosfilt(k_weighting(rate), samples[:, :channels].astype(np.float64), axis=0)
-    gains = np.asarray(CHANNEL_GAINS[:channels])
+    if channel_names is None:
+        if samples.shape[1] > 2:
+            raise ValueError(f"{samples.shape[1]} channels need their layout's channel names")
+        channel_names = ("FL", "FR")[: samples.shape[1]]
+    if len(channel_names) != samples.shape[1]:
+        raise ValueError(f"{len(channel_names)} channel names for {samples.shape[1]} channels")
+    weighted = signal.sosfilt(k_weighting(rate), samples.astype(np.float64), axis=0)
+    gains = channel_weights(channel_names)
     # Gains are linear, so one running sum of the gain-weighted power serves every block.
     power = np.einsum("ij,ij,j->i", weighted, weighted, gains)
     energy = np.concatenate([[0.0], np.cumsum(power)])
@@ -204,7 +229,7 @@ def measure(track: AudioTrack, thresholds: QAThresholds) -> AudioMeasurements:
     """Run every audio measurement on a decoded track."""
     samples, rate = track.samples, track.sample_rate
     peak = db(max(float(samples.max()), -float(samples.min()))) if samples.size else float("-inf")
-    integrated, momentary = loudness(samples, rate)
+    integrated, momentary = loudness(samples, rate, track.layout_channels())
     return AudioMeasurements(
         duration_s=track.duration_s,
         peak_dbfs=peak,

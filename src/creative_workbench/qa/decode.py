@@ -19,6 +19,17 @@ ANALYSIS_LONG_SIDE = 480
 # Without a keyframe index, targets further ahead than this are reached by seeking.
 SEEK_GAP_S = 1.0
 MAX_BAD_PACKET_SHARE = 0.01
+# FFmpeg's default layout per channel count (av_channel_layout_default), for unordered layouts.
+DEFAULT_LAYOUTS = {
+    1: "mono",
+    2: "stereo",
+    3: "2.1",
+    4: "4.0",
+    5: "5.0",
+    6: "5.1",
+    7: "6.1",
+    8: "7.1",
+}
 # 0: FFmpeg picks (frame threads, lowest latency for one file); 1: single-threaded, the least
 # CPU per frame, for batch workers that already keep every core busy.
 _decoder_threads = 0
@@ -40,10 +51,17 @@ class SampledFrame:
 
 @dataclass(frozen=True)
 class AudioTrack:
-    """The whole audio track as float32 samples shaped (n, channels)."""
+    """The whole audio track as float32 samples shaped (n, channels), with FFmpeg's channel
+    names for the layout (FL, FR, FC, LFE, BL, BR, ...; empty when unknown)."""
 
     samples: np.ndarray
     sample_rate: int
+    channel_names: tuple[str, ...] = ()
+
+    def layout_channels(self) -> tuple[str, ...] | None:
+        """The channel names when they match the sample columns, else None."""
+        names = self.channel_names
+        return names if names and len(names) == self.samples.shape[1] else None
 
     @property
     def duration_s(self) -> float:
@@ -217,10 +235,12 @@ def decode_audio(path: Path | str) -> AudioTrack | None:
             return None
         stream = container.streams.audio[0]
         rate = int(stream.codec_context.sample_rate or 0)
+        names = _channel_names(stream.codec_context.layout)
         try:
             for frame in container.decode(stream):
                 chunks.append(_planar_float(frame))
                 rate = frame.sample_rate or rate
+                names = _channel_names(frame.layout) or names
         except av.error.FFmpegError:
             chunks.clear()
             container.seek(0)
@@ -230,7 +250,22 @@ def decode_audio(path: Path | str) -> AudioTrack | None:
     if not chunks or not rate:
         return AudioTrack(np.zeros((0, 1), np.float32), rate or 48000)
     samples = np.concatenate(chunks, axis=1).T.astype(np.float32, copy=False)
-    return AudioTrack(np.ascontiguousarray(samples), rate)
+    return AudioTrack(np.ascontiguousarray(samples), rate, names)
+
+
+def _channel_names(layout) -> tuple[str, ...]:
+    """FFmpeg's channel names for an audio layout (empty when there is none).
+
+    A layout of unspecified order (a WAV without a channel mask: every name 'NONE') gets
+    FFmpeg's default layout for its channel count, as ffmpeg's own filters assume.
+    """
+    if layout is None:
+        return ()
+    names = tuple(channel.name for channel in layout.channels)
+    default = DEFAULT_LAYOUTS.get(len(names))
+    if "NONE" in names and default is not None:
+        return tuple(channel.name for channel in av.AudioLayout(default).channels)
+    return names
 
 
 def _planar_float(frame) -> np.ndarray:
