@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import av
 import numpy as np
 import pytest
 
 from creative_workbench.errors import MediaError
+from creative_workbench.placements import get_placement
 from creative_workbench.qa.decode import FrameSampler, decode_audio, sample_frames
+from creative_workbench.qa.format_checks import aspect_finding
 from creative_workbench.qa.gate import check_file
 from creative_workbench.qa.probe import display_size, probe
 from tests.unit.qa_media import bad_files, write_media
@@ -123,3 +126,31 @@ def test_sampler_reuses_frames_and_reads_the_index(tmp_path):
         assert first.time == pytest.approx(2.0)
         assert sampler.at(2.3, tolerance_s=0.5) is first
         assert sampler.at(2.95, tolerance_s=0.01).time == pytest.approx(2.96)
+
+
+def test_duration_is_the_containers_not_the_video_streams(shared_data):
+    # The video stream of this real clip lasts 5.0 s; the file (its AAC track) runs 5.056 s.
+    info = probe(shared_data / "video" / "mediabunny_video.mp4")
+    assert info.duration_s == pytest.approx(5.056, abs=1e-3)
+    assert info.video.codec == "h264" and info.audio.codec == "aac"
+
+
+def test_codecs_are_reported_by_codec_id_not_decoder_name(tmp_path):
+    # FFmpeg decodes MP3 with its 'mp3float' decoder; the codec is 'mp3'.
+    audio = 0.1 * np.sin(2 * np.pi * 440 * np.arange(48_000) / 48_000)
+    path = write_media(
+        tmp_path / "mp3.mp4", seconds=1.0, audio=np.vstack([audio, audio]), audio_codec="mp3"
+    )
+
+    with av.open(str(path)) as container:
+        assert container.streams.audio[0].codec_context.name == "mp3float"
+    assert probe(path).audio.codec == "mp3"
+
+
+def test_display_aspect_is_the_reduced_ratio_with_the_sar_applied(tmp_path):
+    path = write_media(tmp_path / "sar.mp4", size=(640, 360), seconds=1.0, sar=Fraction(2, 3))
+    info = probe(path)
+    assert info.display_aspect_ratio == Fraction(32, 27)
+    assert (info.video.display_width, info.video.display_height) == (427, 360)
+    found = aspect_finding(info, get_placement("youtube_in_stream"))
+    assert found.measured.startswith("32:27 ")

@@ -42,7 +42,8 @@ def aspect_finding(info: MediaInfo, placement: Placement) -> Finding:
     """The display aspect ratio must be one the placement accepts."""
     value = info.display_aspect
     ok = any(abs(value / a - 1) <= ASPECT_TOLERANCE for a in placement.aspect_values())
-    label = aspect_label(info.video.display_width, info.video.display_height)
+    ratio = info.display_aspect_ratio
+    label = aspect_label(ratio.numerator, ratio.denominator)
     expected = " or ".join(placement.aspect_ratios)
     return finding(
         "format.aspect",

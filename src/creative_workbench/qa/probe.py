@@ -32,6 +32,7 @@ class VideoInfo:
     display_height: int
     frame_rate: float | None
     frames: int | None
+    display_ratio: Fraction | None = None
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,13 @@ class MediaInfo:
     @property
     def display_aspect(self) -> float:
         """Display width / height (after rotation and sample aspect ratio)."""
-        return self.video.display_width / self.video.display_height
+        return float(self.display_aspect_ratio)
+
+    @property
+    def display_aspect_ratio(self) -> Fraction:
+        """The exact display aspect, reduced (stored size with the SAR applied, then rotated)."""
+        video = self.video
+        return video.display_ratio or Fraction(video.display_width, video.display_height)
 
 
 def display_size(width: int, height: int, sar: float, rotation: int) -> tuple[int, int]:
@@ -68,6 +75,12 @@ def display_size(width: int, height: int, sar: float, rotation: int) -> tuple[in
     if rotation % 180 != 0:
         return height, shown_width
     return shown_width, height
+
+
+def display_ratio(width: int, height: int, sar: Fraction | None, rotation: int) -> Fraction:
+    """The exact display aspect: width × SAR / height, inverted by a 90/270° rotation."""
+    ratio = Fraction(width, height) * (sar if sar and sar > 0 else 1)
+    return 1 / ratio if rotation % 180 != 0 else ratio
 
 
 def sniff_kind(head: bytes) -> str:
@@ -137,26 +150,36 @@ def _probe_av(path: Path, size: int) -> MediaInfo:
             raise MediaError("no video stream")
         stream = container.streams.video[0]
         context = stream.codec_context
-        codec = context.name if context is not None else "none"
-        if context is None or codec in {"none", ""} or context.codec is None:
+        if context is None or context.codec is None or context.name in {"none", ""}:
             raise MediaError(f"unsupported video codec (tag {_tag(stream)})")
+        codec = _codec_id(context)
         width, height = context.width, context.height
         _check_dimensions(width, height)
         rotation = first_frame_rotation(container, stream)
-        sar = _float(stream.sample_aspect_ratio or context.sample_aspect_ratio) or 1.0
+        exact_sar = stream.sample_aspect_ratio or context.sample_aspect_ratio
+        sar = _float(exact_sar) or 1.0
         shown = display_size(width, height, sar, rotation)
         duration = _duration(container, stream)
         if duration <= 0:
             raise MediaError("zero duration")
         rate = _float(stream.average_rate or stream.guessed_rate)
         video = VideoInfo(
-            codec, width, height, rotation, sar, shown[0], shown[1], rate, stream.frames or None
+            codec,
+            width,
+            height,
+            rotation,
+            sar,
+            shown[0],
+            shown[1],
+            rate,
+            stream.frames or None,
+            display_ratio(width, height, exact_sar, rotation),
         )
         audio = None
         if container.streams.audio:
             a = container.streams.audio[0].codec_context
             audio = AudioInfo(
-                a.name if a is not None else "none",
+                _codec_id(a),
                 int(a.sample_rate or 0) if a is not None else 0,
                 int(a.channels or 0) if a is not None else 0,
             )
@@ -187,12 +210,20 @@ def _check_dimensions(width: int, height: int) -> None:
         raise MediaError(f"absurd declared dimensions {width}×{height}")
 
 
+def _codec_id(context) -> str:
+    """The codec id ('mp3', 'av1', 'opus'), not the decoder's name ('mp3float', 'libdav1d')."""
+    if context is None or context.codec is None:
+        return "none"
+    return context.codec.canonical_name
+
+
 def _duration(container, stream) -> float:
+    """The container's duration when it declares one, else the video stream's."""
+    if container.duration and container.duration > 0:
+        return container.duration / av.time_base
     if stream.duration and stream.time_base:
-        seconds = float(stream.duration * stream.time_base)
-        if seconds > 0:
-            return seconds
-    return (container.duration or 0) / av.time_base
+        return max(0.0, float(stream.duration * stream.time_base))
+    return 0.0
 
 
 def _container_name(format_name: str, suffix: str, codec: str) -> str:
