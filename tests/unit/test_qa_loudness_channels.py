@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from creative_workbench.config import QAThresholds
+from creative_workbench.placements import get_placement
 from creative_workbench.qa import audio
-from creative_workbench.qa.decode import decode_audio
+from creative_workbench.qa.decode import AudioTrack, decode_audio
 
 RATE = 48000
 SECONDS = 3.0
@@ -94,3 +95,31 @@ def test_unordered_layout_takes_ffmpegs_default_for_its_channel_count(tmp_path):
     # PyAV writes a mono WAV without a channel mask: FFmpeg reads it back as order 'NONE'.
     track = decode_audio(write_tone(tmp_path / "mono.wav", 0, layout="mono"))
     assert track.channel_names == ("FC",)
+
+
+def test_unmeasurable_loudness_reads_well_in_the_finding(tmp_path):
+    track = decode_audio(write_tone(tmp_path / "lfe.wav", 3))
+    measured = audio.measure(track, QAThresholds())
+    found = {
+        f.check_id: f
+        for f in audio.audio_findings(
+            measured, get_placement("youtube_in_stream"), QAThresholds(), False
+        )
+    }
+    loudness = found["audio.loudness"]
+    assert loudness.severity == "fail"
+    assert "inf" not in loudness.measured + loudness.message
+    assert loudness.measured == "no measurable loudness (below the -70 LUFS gate)"
+    assert found["audio.signal"].severity == "pass"
+
+
+def test_digitally_silent_track_says_so_without_infinities():
+    zeros = np.zeros((4 * RATE, 2), np.float32)
+
+    measured = audio.measure(AudioTrack(zeros, RATE), QAThresholds())
+    findings = audio.audio_findings(
+        measured, get_placement("youtube_in_stream"), QAThresholds(), False
+    )
+    signal = next(f for f in findings if f.check_id == "audio.signal")
+    assert signal.measured == "every sample is zero"
+    assert not any("inf" in f"{f.measured} {f.message}" for f in findings)

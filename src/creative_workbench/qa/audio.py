@@ -270,7 +270,9 @@ def audio_findings(
         finding(
             "audio.signal",
             not silent,
-            f"peak {_fmt_db(measured.peak_dbfs)} dBFS",
+            f"peak {measured.peak_dbfs:.1f} dBFS"
+            if np.isfinite(measured.peak_dbfs)
+            else "every sample is zero",
             f"signal above {thresholds.digital_silence_dbfs:.0f} dBFS",
             "The audio track is digitally silent: the mix was not exported."
             if silent
@@ -365,6 +367,16 @@ def _loudness_finding(
     target, tolerance = placement.loudness_target_lufs, thresholds.loudness_tolerance_lu
     value = measured.integrated_lufs
     expected = f"{target:.1f} ± {tolerance:g} LUFS"
+    if not np.isfinite(value):
+        return Finding(
+            "audio.loudness",
+            "fail",
+            f"no measurable loudness (below the {ABSOLUTE_GATE_LUFS:.0f} LUFS gate)",
+            expected,
+            None,
+            f"Nothing in the mix reaches BS.1770's {ABSOLUTE_GATE_LUFS:.0f} LUFS gate (an "
+            "LFE-only or near-silent track): it plays as silence.",
+        )
     if value > target + tolerance:
         return Finding(
             "audio.loudness",
@@ -379,7 +391,7 @@ def _loudness_finding(
         return Finding(
             "audio.loudness",
             "warn",
-            f"{_fmt_db(value)} LUFS",
+            f"{value:.1f} LUFS",
             expected,
             None,
             f"{target - value:.1f} LU quieter than {placement.label} expects.",
@@ -392,7 +404,3 @@ def _loudness_finding(
         None,
         "Integrated loudness is on target.",
     )
-
-
-def _fmt_db(value: float) -> str:
-    return f"{value:.1f}" if np.isfinite(value) else "-inf"
