@@ -24,23 +24,25 @@ LAYOUT = "5.1"
 FRONT_READING_LUFS = -23.0
 
 
-def write_tone(path: Path, channel: int | None, layout: str = LAYOUT) -> Path:
-    """A WAV (pcm_s16le) in LAYOUT with a 1 kHz tone in CHANNEL only (None: silence)."""
+def write_tone(
+    path: Path,
+    channels: int | tuple[int, ...],
+    layout: str = LAYOUT,
+    level_dbfs: float = TONE_DBFS,
+) -> Path:
+    """A WAV (pcm_s16le) in LAYOUT with a 1 kHz tone in CHANNELS only."""
     count = len(av.AudioLayout(layout).channels)
     n = int(RATE * SECONDS)
+    tone = 10 ** (level_dbfs / 20) * np.sin(2 * math.pi * 1000 * np.arange(n) / RATE)
     data = np.zeros((count, n), dtype=np.int16)
-    if channel is not None:
-        tone = 10 ** (TONE_DBFS / 20) * np.sin(2 * math.pi * 1000 * np.arange(n) / RATE)
-        data[channel] = np.round(tone * 32767).astype(np.int16)
+    data[list(np.atleast_1d(channels))] = np.round(tone * 32767).astype(np.int16)
     with av.open(str(path), "w", format="wav") as container:
         stream = container.add_stream("pcm_s16le", rate=RATE, layout=layout)
         frame = av.AudioFrame.from_ndarray(
             data.T.reshape(1, -1).copy(), format="s16", layout=layout
         )
         frame.sample_rate = RATE
-        for packet in stream.encode(frame):
-            container.mux(packet)
-        for packet in stream.encode(None):
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
             container.mux(packet)
     return path
 
@@ -123,3 +125,11 @@ def test_digitally_silent_track_says_so_without_infinities():
     signal = next(f for f in findings if f.check_id == "audio.signal")
     assert signal.measured == "every sample is zero"
     assert not any("inf" in f"{f.measured} {f.message}" for f in findings)
+
+
+def test_5_1_with_the_tone_in_both_fronts_reads_as_the_stereo_file(tmp_path):
+    # EBU Tech 3341 case 1's signal (1 kHz at -23 dBFS in L and R) in a stereo and a 5.1 file
+    stereo = integrated(write_tone(tmp_path / "stereo.wav", (0, 1), "stereo", level_dbfs=-23.0))
+    surround = integrated(write_tone(tmp_path / "surround.wav", (0, 1), level_dbfs=-23.0))
+    assert stereo == pytest.approx(-23.0, abs=0.1)
+    assert surround == pytest.approx(stereo, abs=0.01)
