@@ -66,9 +66,11 @@ def label_copy(
         has_question, has_numbers, emoji_count.
     """
     text = pl.col(text_col).fill_null("")
-    cta_text = pl.concat_str(
-        [pl.col(c) for c in (cta_cols or [text_col])], separator="\n", ignore_nulls=True
-    ).fill_null("")
+    # The first CTA column with a CTA phrase wins (a button label); within it, the last phrase.
+    cta_evidence = pl.coalesce(
+        pl.col(c).fill_null("").str.extract_all(CTA_PATTERN).list.last()
+        for c in (cta_cols or [text_col])
+    )
     hook_text = pl.col(hook_col or text_col).fill_null("")
     out = frame.with_columns(
         *[
@@ -78,8 +80,14 @@ def label_copy(
         *[
             text.str.extract(pattern, 0).alias(f"offer_{key}_evidence")
             for key, pattern in OFFER_PATTERNS.items()
+            if key != "price_point"
         ],
-        cta_text.str.extract(CTA_PATTERN, 0).alias("cta_evidence"),
+        # Spend thresholds ("$75+") are not price points: skip amounts ending in "+".
+        text.str.extract_all(OFFER_PATTERNS["price_point"])
+        .list.eval(pl.element().filter(~pl.element().str.ends_with("+")))
+        .list.first()
+        .alias("offer_price_point_evidence"),
+        cta_evidence.alias("cta_evidence"),
         hook_text.str.extract(HOOK_PATTERN, 0).str.strip_chars().alias("hook"),
         text.str.len_chars().alias("copy_length"),
         text.str.count_matches(r"\S+").alias("word_count"),
@@ -88,8 +96,11 @@ def label_copy(
         text.str.count_matches(EMOJI_PATTERN).alias("emoji_count"),
     )
     out = out.with_columns(
-        pl.col("hook").fill_null("").str.count_matches(pattern).alias(f"_n_{key}")
-        for key, pattern in ANGLE_PATTERNS.items()
+        *[
+            pl.col("hook").fill_null("").str.count_matches(pattern).alias(f"_n_{key}")
+            for key, pattern in ANGLE_PATTERNS.items()
+        ],
+        *[text.str.find(pattern).alias(f"_pos_{key}") for key, pattern in ANGLE_PATTERNS.items()],
     )
     return out.with_columns(
         *[
@@ -114,7 +125,7 @@ def label_copy(
         _offer_label().alias("offer"),
         _offer_list().alias("offers"),
         pl.when(pl.col("hook") == "").then(None).otherwise(pl.col("hook")).alias("hook"),
-    ).drop([f"_n_{key}" for key in ANGLE_PATTERNS])
+    ).drop([f"_{kind}_{key}" for key in ANGLE_PATTERNS for kind in ("n", "pos")])
 
 
 def _angle_list() -> pl.Expr:
@@ -128,13 +139,10 @@ def _primary_angle() -> pl.Expr:
     """The angle the hook argues (most phrases matched in the first sentence); without one,
     the first angle found in the copy. Ties go to the first in ANGLE_NAMES order."""
     best = pl.max_horizontal([pl.col(f"_n_{key}") for key in ANGLE_NAMES])
+    first = pl.min_horizontal([pl.col(f"_pos_{key}") for key in ANGLE_NAMES])
     label = pl.lit(NONE)
     for key, name in reversed(list(ANGLE_NAMES.items())):
-        label = (
-            pl.when(pl.col(f"angle_{key}_evidence").is_not_null())
-            .then(pl.lit(name))
-            .otherwise(label)
-        )
+        label = pl.when(pl.col(f"_pos_{key}") == first).then(pl.lit(name)).otherwise(label)
     for key, name in reversed(list(ANGLE_NAMES.items())):
         label = (
             pl.when((pl.col(f"_n_{key}") == best) & (best > 0)).then(pl.lit(name)).otherwise(label)
