@@ -148,7 +148,7 @@ OFFER_PHRASES: dict[str, list[str]] = {
         r"free trial; (?:start|get) (?:a |your )?(?:\d+[- ]day )?trial; "
         r"free (?:to (?:start|join|play|try)|plan|demo|sample|audit|scan|consult\w*); "
         r"(?:sample|starter) kits?; try (?:it |them )?(?:free|for free|risk[- ]free); "
-        r"\d+[- ]day (?:free )?trial; (?:start|try|get started) (?:for )?free"
+        r"\d+[- ]day (?:free )?trial; (?:start|try|get started) (?:for )?free; free"
     ),
     "bundle": _phrases(
         r"bundles?; buy (?:one|1|two|2),? get (?:one|1|two|2); bogo; \d[- ]pack; "
@@ -156,9 +156,19 @@ OFFER_PHRASES: dict[str, list[str]] = {
         r"included; set of \d"
     ),
     "price_point": _phrases(
-        r"[$€£]\s?\d[\d,]*(?:\.\d{2})?(?:\+)?(?:\s?/\s?(?:mo|month|yr|year|week|wk))?; "
+        r"[$€£]\s?\d[\d,]*(?:\.\d{2})?(?:\s?/\s?(?:mo|month|yr|year|week|wk))?; "
         r"\d+(?:\.\d{2})? ?(?:usd|eur|gbp)"
     ),
+}
+# Matches of these forms are not offers of that kind (a spend threshold "$75+" is not a
+# price; a free guide or free shipping is not a free trial): they are listed first in the
+# phrases so they win at their position, then dropped.
+OFFER_NOT_PHRASES: dict[str, list[str]] = {
+    "trial": _phrases(
+        r"free (?:shipping|delivery|returns|guide|checklist|e-?book|webinar|report|resources?|"
+        r"templates?|tools?|content|gifts?|pulls|domain|logo)"
+    ),
+    "price_point": _phrases(r"[$€£]\s?\d[\d,]*(?:\.\d{2})?\+"),
 }
 OFFER_NAMES = {
     "discount": "discount",

@@ -23,6 +23,7 @@ from creative_workbench.research.lexicon import (
     EMOJI_PATTERN,
     HOOK_PATTERN,
     OFFER_NAMES,
+    OFFER_NOT_PHRASES,
     OFFER_PHRASES,
     alternation,
     cta_flexible,
@@ -30,7 +31,14 @@ from creative_workbench.research.lexicon import (
 
 Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 ANGLE_PATTERNS = {key: alternation(phrases) for key, phrases in ANGLE_PHRASES.items()}
-OFFER_PATTERNS = {key: alternation(phrases) for key, phrases in OFFER_PHRASES.items()}
+OFFER_PATTERNS = {
+    key: alternation(OFFER_NOT_PHRASES.get(key, []) + phrases)
+    for key, phrases in OFFER_PHRASES.items()
+}
+# A match that is one of the key's OFFER_NOT_PHRASES wins at its position, then is dropped.
+OFFER_NOT_PATTERNS = {
+    key: f"^(?:{alternation(phrases)})$" for key, phrases in OFFER_NOT_PHRASES.items()
+}
 CTA_PATTERN = alternation([cta_flexible(p) for phrases in CTA_PHRASES.values() for p in phrases])
 CTA_LABELS = list(CTA_PHRASES)
 CTA_CLASSIFIERS = {
@@ -77,16 +85,7 @@ def label_copy(
             text.str.extract(pattern, 0).alias(f"angle_{key}_evidence")
             for key, pattern in ANGLE_PATTERNS.items()
         ],
-        *[
-            text.str.extract(pattern, 0).alias(f"offer_{key}_evidence")
-            for key, pattern in OFFER_PATTERNS.items()
-            if key != "price_point"
-        ],
-        # Spend thresholds ("$75+") are not price points: skip amounts ending in "+".
-        text.str.extract_all(OFFER_PATTERNS["price_point"])
-        .list.eval(pl.element().filter(~pl.element().str.ends_with("+")))
-        .list.first()
-        .alias("offer_price_point_evidence"),
+        *[_offer_evidence(text, key).alias(f"offer_{key}_evidence") for key in OFFER_PATTERNS],
         cta_evidence.alias("cta_evidence"),
         hook_text.str.extract(HOOK_PATTERN, 0).str.strip_chars().alias("hook"),
         text.str.len_chars().alias("copy_length"),
@@ -126,6 +125,18 @@ def label_copy(
         _offer_list().alias("offers"),
         pl.when(pl.col("hook") == "").then(None).otherwise(pl.col("hook")).alias("hook"),
     ).drop([f"_{kind}_{key}" for key in ANGLE_PATTERNS for kind in ("n", "pos")])
+
+
+def _offer_evidence(text: pl.Expr, key: str) -> pl.Expr:
+    """The first phrase of offer KEY in TEXT that is not one of its excluded forms."""
+    if key not in OFFER_NOT_PATTERNS:
+        return text.str.extract(OFFER_PATTERNS[key], 0)
+    excluded = pl.element().str.contains(OFFER_NOT_PATTERNS[key])
+    return (
+        text.str.extract_all(OFFER_PATTERNS[key])
+        .list.eval(pl.element().filter(~excluded))
+        .list.first()
+    )
 
 
 def _angle_list() -> pl.Expr:
