@@ -47,8 +47,13 @@ ANGLE_PHRASES: dict[str, list[str]] = {
         r"real[- ]time; optimi[sz]e; boost; grow(?:th)?; improve; maximi[sz]e; reduce; "
         r"perfect; ultimate; custom; personali[sz]ed; trusted; better; results?; "
         r"comfort\w*; innovative; certified; accredited; "
-        r"keeps? (?:\w+ )?(?:hot|cold|fresh|safe|dry); protect(?:s|ion)?; "
-        r"coverage; senior[- ]level; tested; award[- ]winning; faster"
+        r"keeps? (?:\w+ )?(?:hot|cold|fresh|safe|dry); protect(?:s|ion)?; coverage; "
+        r"senior[- ]level; tested; award[- ]winning; faster; ai; "
+        r"\d+\+ (?:\w+ )?(?:agents|integrations|engines|use cases|plugins|insurers|"
+        r"verticals|countries|languages|formats|models); "
+        r"all day; leakproof; insulat\w+; unified; "
+        r"full[- ](?:backend|funnel|coverage|stack); end to end; insights; at scale; "
+        r"efficien\w+; productivity; roas; outcomes; verified; holds up; works"
     ),
     "emotion_aspiration": _phrases(
         r"dreams?; inspir(?:e|ed|es|ing|ation); feel(?:s|ing)?; unstoppable; believe; "
@@ -56,8 +61,8 @@ ANGLE_PHRASES: dict[str, list[str]] = {
         r"limitless; confiden(?:ce|t); empower(?:ed|ing)?; you'?ve got this; find your; "
         r"become; moments?; story; happ(?:y|iness); fans?; style; express; celebrat\w+; "
         r"peace of mind; worry; stress; fear; dream; beautiful; unique; your way; remember; "
-        r"meaningful; gifts?; adventure; escape; enjoy; fun; cozy; belong(?:ing)?; people; "
-        r"family; life(?:style)?; clarity"
+        r"meaningful; adventure; escape; enjoy; fun; cozy; belong(?:ing)?; clarity; "
+        r"lifestyle; mind"
     ),
     "provocation_challenger": _phrases(
         r"why pay; stop \w+ing; tired of; overpriced; unlike; big[- ]brands?; forget; "
@@ -66,12 +71,12 @@ ANGLE_PHRASES: dict[str, list[str]] = {
         r"versus; outperform\w*; say goodbye; without (?:the )?\w+; not \w+ weeks; "
         r"still \w+\?; [^|.!?]{3,60}\?; lying; think again; who says; so much better; "
         r"better than; instead of; real resume; no more; don'?t (?:let|settle|waste); "
-        r"mistakes?; wrong; broken"
+        r"mistakes?; wrong; broken; still; overpay; shouldn'?t; costing you; wasn'?t; "
+        r"not (?:a|surveys); competitors?; beyond; outgrow\w*; old \w+; legacy; slowing"
     ),
     "social_proof": _phrases(
         r"\d[\d,.]*\s?[km]?\+? (?:reviews|customers|users|people|clients|businesses|teams|"
-        r"companies|brands|members|learners|"
-        r"readings|incidents|links|plants|downloads); "
+        r"companies|brands|members|learners|readings|incidents|links|plants|downloads); "
         r"rated \d; \d(?:\.\d)?\s?(?:stars?|★); ★; five[- ]star; 5[- ]star; "
         r"best[- ]?sell(?:er|ers|ing); as seen (?:on|in); loved by; trusted by; used by; "
         r"join (?:\d[\d,.]*[km]?|over|thousands|millions); reviews?; top[- ]rated; "
@@ -98,7 +103,10 @@ ANGLE_PHRASES: dict[str, list[str]] = {
         r"automat\w+; all[- ]in[- ]one; in one (?:place|platform|system|app); together; "
         r"online; in[- ]store; any device; anywhere; at home; at your door; "
         r"in your browser; templates?; calculator; no[- ]code; manage; "
-        r"without (?:the )?hassle; on your (?:tv|phone|laptop); save time; 24/7"
+        r"without (?:the )?hassle; on your (?:tv|phone|laptop); save time; 24/7; "
+        r"one (?:platform|line|tab|tool|system); self[- ]serve; in one; compare; "
+        r"in[- ]home; syncs?; connects; everywhere; replaces; "
+        r"without (?:\w+ )?(?:skills|juggling|code|coding); \w+s for you; handles"
     ),
     "values_sustainability": _phrases(
         r"recycl(?:e|ed|ing); sustainab\w*; eco[- ]?friendly; planet; carbon[- ]neutral; "
@@ -193,7 +201,7 @@ def _bounded(phrase: str) -> str:
     """Add word boundaries where the phrase starts or ends with a word character."""
     starts_wordlike = re.match(r"[A-Za-z0-9(]|\\[dw]", phrase) is not None
     start = WORD_BOUNDARY if starts_wordlike and not phrase.startswith(r"\b") else ""
-    end = "" if re.search(r"[%★+$€£]$", phrase) or phrase.endswith(r"\b") else WORD_BOUNDARY
+    end = "" if re.search(r"[%★+$€£?]$", phrase) or phrase.endswith(r"\b") else WORD_BOUNDARY
     return f"{start}(?:{phrase.replace(chr(92) + 'b', WORD_BOUNDARY)}){end}"
 
 
