@@ -48,7 +48,7 @@ ANGLE_PHRASES: dict[str, list[str]] = {
         r"perfect; ultimate; custom; personali[sz]ed; trusted; better; results?; "
         r"comfort\w*; innovative; certified; accredited; "
         r"keeps? (?:\w+ )?(?:hot|cold|fresh|safe|dry); protect(?:s|ion)?; coverage; "
-        r"senior[- ]level; tested; award[- ]winning; faster; ai; "
+        r"senior[- ]level; tested; award[- ]winning; faster; ai[- ]\w+; "
         r"\d+\+ (?:\w+ )?(?:agents|integrations|engines|use cases|plugins|insurers|"
         r"verticals|countries|languages|formats|models); "
         r"all day; leakproof; insulat\w+; unified; "
@@ -98,7 +98,8 @@ ANGLE_PHRASES: dict[str, list[str]] = {
     "convenience": _phrases(
         r"free returns; easy returns; delivered; delivery; next[- ]day; same[- ]day; "
         r"in (?:\d+ )?(?:minutes|seconds); hassle[- ]free; no (?:hassle|fuss|code); "
-        r"one[- ](?:click|tap); on the go; ships?; shipping; effortless(?:ly)?; easy; "
+        r"one[- ](?:click|tap); on the go; ships? (?:fast|free|in|today|same|next); "
+        r"shipping; effortless(?:ly)?; easy; "
         r"easily; easier; simple; simplif\w+; quick(?:ly)?; fast; instant(?:ly)?; "
         r"automat\w+; all[- ]in[- ]one; in one (?:place|platform|system|app); together; "
         r"online; in[- ]store; any device; anywhere; at home; at your door; "
@@ -122,10 +123,13 @@ CTA_PHRASES: dict[str, list[str]] = {
     "Order now": _phrases(r"order (?:now|today|yours); pre-?order"),
     "Learn more": _phrases(
         r"learn (?:more|how); find out; discover; read more; explore; "
-        r"see (?:how|why|what|where|our); check (?:out|our); get inspired"
+        r"see (?:how|why|what|where|our|if); "
+        r"see (?:a |the )?(?:demo|(?:\w+ )?(?:offers?|bonuses|plans|pricing)); "
+        r"check (?:out|our); get inspired"
     ),
     "Sign up": _phrases(
-        r"sign up; join; register; create (?:an|your) account; get started; "
+        r"sign up; join; register; create (?:an |your |a )?(?:free )?(?:\w+ ){0,2}account; "
+        r"get started; start \w+ (?:now|today); try [\w ]{0,30}free; "
         r"start (?:now|today); start (?:your |a )?(?:free )?trial; "
         r"try (?:it )?(?:now|free); get (?:a |your )?(?:free )?trial"
     ),
@@ -141,7 +145,7 @@ CTA_PHRASES: dict[str, list[str]] = {
         r"contact us; contact; talk to; speak (?:with|to); call (?:us|now); hire"
     ),
     "Watch more": _phrases(r"watch more; watch; stream (?:now|live)"),
-    "Apply now": _phrases(r"apply now; apply"),
+    "Apply now": _phrases(r"apply now; apply (?:today|online|for)"),
     "Get quote": _phrases(r"get (?:a )?(?:free )?quote; estimate; calculate"),
 }
 
