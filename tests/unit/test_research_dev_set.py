@@ -1,7 +1,8 @@
 """label_copy on the labelled real dev set (../shared/data/ad_copy), held-out split only.
 
-Floors are the held-out figures measured with benchmarks/bench_labels.py minus 0.03, so a
-lexicon change that loses accuracy on ads it was not tuned on fails here.
+Floors are the held-out figures measured with benchmarks/bench_labels.py (2026-12-01:
+angles micro-F1 0.680, macro-F1 0.554, CTA 0.922, offer 0.898) minus 0.03, so a lexicon
+change that loses accuracy on ads it was not tuned on fails here.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pytest
 
 from creative_workbench.research.label_eval import evaluate, evidence_violations
 
-FLOORS = {"angles_f1": 0.58, "angles_macro_f1": 0.47, "cta_accuracy": 0.87, "offer_f1": 0.74}
+FLOORS = {"angles_f1": 0.65, "angles_macro_f1": 0.52, "cta_accuracy": 0.89, "offer_f1": 0.87}
 
 
 @pytest.fixture(scope="module")
