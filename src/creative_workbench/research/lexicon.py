@@ -3,6 +3,8 @@
 Each label is a list of regular-expression phrases (Rust regex syntax, matched
 case-insensitively on word boundaries). They are transparent on purpose: a strategist can
 read why an ad got a label (the matched phrase is kept as evidence) and add a phrase here.
+The phrases follow ../shared/reference/ad-copy-labels.md and are generic (no vertical's
+product vocabulary); they were tuned on the tune part of the real dev set only.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Per-ad messaging labels with evidence: angles, CTA, offer, hook and copy features.
 
-Rules, not a learned model: every label comes from the phrase rules in `lexicon.py` and
-carries the phrase that triggered it (`*_evidence`), so a strategist can check and correct
-it. There is no human-labelled set of competitor ads to train or test a classifier on, so
-no learned model has been shown to beat these rules; the learned part of the analysis is
-the topic model (`topics.py`), used to find themes the rules do not name.
+Rules, not a learned model: every label comes from the generic phrase rules in
+`lexicon.py` (the taxonomy of ../shared/reference/ad-copy-labels.md) and carries the phrase
+that triggered it (`*_evidence`, verbatim from the copy), so a strategist can check and
+correct it. `label_eval.py` and benchmarks/bench_labels.py score them on the labelled real
+dev set (../shared/data/ad_copy) with a fixed held-out split.
 
 All work is vectorised polars expressions (one regex pass per label), lazy-friendly, so
 `label_copy` runs on a LazyFrame of millions of ads as well as on a small DataFrame.
