@@ -51,6 +51,8 @@ ANGLE_PHRASES: dict[str, list[str]] = {
         r"comfort\w*; innovative; certified; accredited; "
         r"keeps? (?:\w+ )?(?:hot|cold|fresh|safe|dry); protect(?:s|ion)?; coverage; "
         r"senior[- ]level; tested; award[- ]winning; faster; ai[- ]\w+; "
+        r"\d+% of; (?:built )?to scale; \d+\+ (?:years|frameworks); all[- ]in[- ]one; automat\w+; "
+        r"in one (?:place|platform); high[- ]\w+ing; advantage; multichannel; "
         r"\d+\+ (?:\w+ )?(?:agents|integrations|engines|use cases|plugins|insurers|"
         r"verticals|countries|languages|formats|models); "
         r"all day; leakproof; insulat\w+; unified; "
