@@ -3,6 +3,8 @@
 Each label is a list of regular-expression phrases (Rust regex syntax, matched
 case-insensitively on word boundaries). They are transparent on purpose: a strategist can
 read why an ad got a label (the matched phrase is kept as evidence) and add a phrase here.
+The phrases follow ../shared/reference/ad-copy-labels.md and are generic (no vertical's
+product vocabulary); they were tuned on the tune part of the real dev set only.
 """
 
 from __future__ import annotations
@@ -20,340 +22,169 @@ ANGLE_NAMES = {
     "values_sustainability": "values/sustainability",
 }
 
+# Phrases are `; `-separated regexes, generic per ../shared/reference/ad-copy-labels.md.
+
+
+def _phrases(joined: str) -> list[str]:
+    """Split a `; `-separated phrase list."""
+    return joined.split("; ")
+
+
 ANGLE_PHRASES: dict[str, list[str]] = {
-    "price_offer": [
-        r"\d{1,2}\s?% off",
-        r"save (?:up to )?(?:\$\d+|\d{1,2}\s?%)",
-        r"sale",
-        r"on sale",
-        r"discount(?:ed|s)?",
-        r"deals?",
-        r"half[- ]price",
-        r"lowest prices?",
-        r"best prices?",
-        r"under \$\d+",
-        r"only \$\d+",
-        r"just \$\d+",
-        r"free shipping",
-        r"free delivery",
-        r"promo code",
-        r"coupon",
-        r"clearance",
-        r"bogo",
-        r"buy one,? get one",
-        r"price drop",
-        r"off everything",
-        r"markdowns?",
-        r"bundle and save",
-        r"great value",
-        r"affordable",
-        r"for less",
-        r"budget[- ]friendly",
-        r"(?:smart(?:er)?|small|low|outlet|member) prices?",
-        r"(?:premium|price) tag",
-        r"cost a fortune",
-        r"(?:starts at|from|for|is|at) \$\d+",
-    ],
-    "quality_performance": [
-        r"engineered",
-        r"performance",
-        r"durable",
-        r"durability",
-        r"lightweight",
-        r"cushion(?:ing|ed)?",
-        r"responsive",
-        r"grip",
-        r"breathable",
-        r"premium",
-        r"built to last",
-        r"lab[- ]tested",
-        r"tested by",
-        r"carbon[- ]plated?",
-        r"energy return",
-        r"stability",
-        r"precision",
-        r"craftsmanship",
-        r"high[- ]quality",
-        r"quality",
-        r"personal best",
-        r"\bpb\b",
-        r"faster",
-        r"support(?:ive)? (?:foam|fit|midsole)",
-        r"foam",
-        r"outsole",
-        r"midsole",
-        r"miles? of",
-        r"\d+ ?(?:km|miles) tested",
-        r"race[- ]day",
-        r"technical",
-        r"tested",
-        r"biomechani\w+",
-        r"bounce",
-    ],
-    "emotion_aspiration": [
-        r"dreams?",
-        r"inspir(?:e|ed|es|ing|ation)",
-        r"feel (?:alive|free|unstoppable|amazing)",
-        r"unstoppable",
-        r"believe",
-        r"every (?:mile|step|run|stride) (?:counts|matters|tells)",
-        r"joy",
-        r"freedom",
-        r"passion",
-        r"journey",
-        r"best self",
-        r"born to",
-        r"made for more",
-        r"chase",
-        r"limitless",
-        r"confidence",
-        r"empower(?:ed|ing)?",
-        r"you'?ve got this",
-        r"find your",
-        r"the feeling",
-        r"go further",
-        r"become",
-        r"morning light",
-        r"moments?",
-        r"story",
-        r"sunrise",
-        r"feeling",
-        r"you'll be",
-        r"first step",
-        r"stubborn",
-    ],
-    "provocation_challenger": [
-        r"why pay",
-        r"stop (?:paying|wasting|settling|overpaying)",
-        r"tired of",
-        r"overpriced",
-        r"unlike (?:other|the big|them)",
-        r"the big brands",
-        r"big[- ]brand",
-        r"they don'?t want you",
-        r"forget (?:everything|what)",
-        r"break the rules",
-        r"rethink",
-        r"not your (?:average|typical|dad'?s)",
-        r"ditch",
-        r"switch (?:to|from)",
-        r"the truth about",
-        r"no hype",
-        r"other brands",
-        r"everyone else",
-        r"we said no",
-        r"marketing (?:budgets?|won'?t)",
-        r"paying for (?:a|the) logo",
-        r"fight",
-        r"rebel",
-        r"the industry",
-        r"who says",
-        r"lying",
-        r"think again",
-        r"sells? logos",
-        r"hype",
-    ],
-    "social_proof": [
-        r"\d[\d,.]*\s?k?\+? (?:reviews|customers|runners|people|athletes|five[- ]star)",
-        r"rated \d",
-        r"\d(?:\.\d)?\s?(?:stars?|★)",
-        r"★",
-        r"five[- ]star",
-        r"5[- ]star",
-        r"best[- ]?sell(?:er|ers|ing)",
-        r"award[- ]winning",
-        r"as seen (?:on|in)",
-        r"loved by",
-        r"trusted by",
-        r"join (?:\d[\d,.]*k?|over|thousands|millions)",
-        r"reviews?",
-        r"#1",
-        r"number one",
-        r"top[- ]rated",
-        r"customer favou?rites?",
-        r"voted",
-        r"say(?:s)? (?:they|it'?s)",
-        r"don'?t take our word",
-        r"recommend(?:s|ed)?",
-        r"most[- ]reviewed",
-        r"i'?ve (?:ever )?owned",
-        r"[\"“][^\"”\n]+[\"”]\s*[—–-]\s*\w",
-        r"switched",
-        r"out of 5",
-    ],
-    "urgency_scarcity": [
-        r"today only",
-        r"ends (?:at )?(?:today|tonight|soon|sunday|monday|midnight|friday|this)",
-        r"last chance",
-        r"limited[- ](?:time|edition|stock|drop|run)",
-        r"hurry",
-        r"while (?:supplies|stocks?) last",
-        r"only \d+ left",
-        r"selling fast",
-        r"don'?t miss",
-        r"final hours?",
-        r"before (?:it'?s|they'?re) gone",
-        r"countdown",
-        r"\d+ hours? (?:only|left)",
-        r"this weekend only",
-        r"now or never",
-        r"almost gone",
-        r"act (?:now|fast)",
-        r"low stock",
-        r"restock(?:ed)?",
-        r"sold out",
-        r"going fast",
-        r"\blast\b \d+",
-        r"\d+ days? left",
-        r"(?:final|limited|last) sizes",
-        r"when (?:they'?re|it'?s) gone",
-    ],
-    "convenience": [
-        r"free returns",
-        r"easy returns",
-        r"delivered (?:to|in|tomorrow)",
-        r"next[- ]day",
-        r"same[- ]day",
-        r"in minutes",
-        r"in seconds",
-        r"hassle[- ]free",
-        r"no (?:hassle|fuss)",
-        r"one[- ]click",
-        r"on the go",
-        r"ships? (?:in|fast|today)",
-        r"fast (?:shipping|delivery)",
-        r"subscribe (?:and|&) save",
-        r"try (?:them )?at home",
-        r"effortless",
-        r"(?:slip|pull) on",
-        r"easy to",
-        r"no laces",
-        r"wherever you",
-        r"machine[- ]washable",
-        r"fits? (?:your|any) (?:life|schedule|routine)",
-        r"sizing made simple",
-        r"in one place",
-        r"one[- ]tap",
-        r"at your door",
-        r"delivered in",
-        r"in \d+ (?:seconds|minutes)",
-        r"reorder",
-        r"without the hassle",
-        r"easy",
-        r"from the app",
-    ],
-    "values_sustainability": [
-        r"recycl(?:e|ed|ing)",
-        r"sustainab\w*",
-        r"eco[- ]?friendly",
-        r"planet",
-        r"carbon[- ]neutral",
-        r"climate",
-        r"organic",
-        r"ethical(?:ly)?",
-        r"fair[- ]trade",
-        r"plant[- ]based",
-        r"vegan",
-        r"b[- ]corp",
-        r"renewable",
-        r"responsibly",
-        r"give back",
-        r"donat\w*",
-        r"1% for the planet",
-        r"circular",
-        r"repair(?:able)?",
-        r"low[- ]impact",
-        r"traceable",
-        r"conscious",
-        r"waste",
-        r"ocean plastic",
-        r"footprint",
-        r"resole",
-        r"protect (?:the|our|public)",
-        r"1% of",
-        r"trail care",
-        r"public trails?",
-    ],
+    "price_offer": _phrases(
+        r"\d{1,2}\s?% off; save (?:up to )?(?:\$\d+|\d{1,2}\s?%); savings?; sale; "
+        r"discount(?:ed|s)?; deals?; half[- ]price; (?:lowest|best|better|low) prices?; "
+        r"lowered prices; (?:under|only|just|from|for|at|starts at|is) \$\d+; \$\d; free; "
+        r"promo code; coupon; clearance; bogo; buy one,? get one; price drop; markdowns?; "
+        r"great value; affordable; for less; budget[- ]friendly; cheap(?:er)?; "
+        r"no (?:\w+ )?fees?; fee[- ]free; no subscription; pay (?:only )?for what you use; "
+        r"rewards?; points; cash ?back; pricing; \d+(?:\.\d+)?% apy; no cost; costs? less"
+    ),
+    "quality_performance": _phrases(
+        r"engineered; performance; durable; durability; lightweight; premium; "
+        r"built to last; lab[- ]tested; precision; craftsmanship; high[- ]quality; quality; "
+        r"powerful; powered; ai[- ](?:powered|driven|native); accurate; #1; number one; "
+        r"best; leading; advanced; professional; expert; experts?; proven; reliable; "
+        r"secure; smart(?:er)?; complete; (?:fully|purpose)[- ](?:managed|built); "
+        r"real[- ]time; optimi[sz]e; boost; grow(?:th)?; improve; maximi[sz]e; reduce; "
+        r"perfect; ultimate; custom; personali[sz]ed; trusted; better; results?; "
+        r"comfort\w*; innovative; certified; accredited; "
+        r"keeps? (?:\w+ )?(?:hot|cold|fresh|safe|dry); protect(?:s|ion)?; coverage; "
+        r"senior[- ]level; tested; award[- ]winning; faster; ai[- ]\w+; "
+        r"\d+% of; (?:built )?to scale; \d+\+ (?:years|frameworks); all[- ]in[- ]one; automat\w+; "
+        r"in one (?:place|platform); high[- ]\w+ing; advantage; multichannel; "
+        r"\d+\+ (?:\w+ )?(?:agents|integrations|engines|use cases|plugins|insurers|"
+        r"verticals|countries|languages|formats|models); "
+        r"all day; leakproof; insulat\w+; unified; "
+        r"full[- ](?:backend|funnel|coverage|stack); end to end; insights; at scale; "
+        r"efficien\w+; productivity; roas; outcomes; verified; holds up; works"
+    ),
+    "emotion_aspiration": _phrases(
+        r"dreams?; inspir(?:e|ed|es|ing|ation); feel(?:s|ing)?; unstoppable; believe; "
+        r"joy(?:ful)?; freedom; passion; journey; best self; love; made for more; "
+        r"limitless; confiden(?:ce|t); empower(?:ed|ing)?; you'?ve got this; find your; "
+        r"become; moments?; story; happ(?:y|iness); fans?; style; express; celebrat\w+; "
+        r"peace of mind; worry; stress; fear; dream; beautiful; unique; your way; remember; "
+        r"meaningful; adventure; escape; enjoy; fun; cozy; belong(?:ing)?; clarity; "
+        r"lifestyle; mind"
+    ),
+    "provocation_challenger": _phrases(
+        r"why pay; stop \w+ing; tired of; overpriced; unlike; big[- ]brands?; forget; "
+        r"break the rules; rethink; not your (?:average|typical); ditch; "
+        r"switch (?:to|from); the truth about; no hype; other brands; everyone else; vs\.?; "
+        r"versus; outperform\w*; say goodbye; without (?:the )?\w+; not \w+ weeks; "
+        r"still \w+\?; [^|.!?]{3,60}\?; lying; think again; who says; so much better; "
+        r"better than; instead of; real resume; no more; don'?t (?:let|settle|waste); "
+        r"mistakes?; wrong; broken; still; overpay; shouldn'?t; costing you; wasn'?t; "
+        r"not (?:a|surveys); competitors?; beyond; outgrow\w*; old \w+; legacy; slowing"
+    ),
+    "social_proof": _phrases(
+        r"\d[\d,.]*\s?[km]?\+? (?:reviews|customers|users|people|clients|businesses|teams|"
+        r"companies|brands|members|learners|readings|incidents|links|plants|downloads); "
+        r"rated \d; \d(?:\.\d)?\s?(?:stars?|★); ★; five[- ]star; 5[- ]star; "
+        r"best[- ]?sell(?:er|ers|ing); as seen (?:on|in); loved by; trusted by; used by; "
+        r"join (?:\d[\d,.]*[km]?|over|thousands|millions); reviews?; top[- ]rated; "
+        r"customer favou?rites?; fan[- ]favou?rites?; voted; recommend(?:s|ed)?; "
+        r"most popular; #ad; #\w+partner; testimonials?; client successes; "
+        r"case stud(?:y|ies); ranked; g2; bbb; and counting; since \d{4}; millions of; "
+        r"thousands of; we'?ve (?:helped|generated)"
+    ),
+    "urgency_scarcity": _phrases(
+        r"today only; ends; last chance; limited[- ](?:time|edition|stock|drop|run); hurry; "
+        r"while (?:supplies|stocks?) last; only \d+ left; selling fast; don'?t miss; "
+        r"final hours?; before (?:it'?s|they'?re) gone; countdown; "
+        r"\d+ hours? (?:only|left); this weekend; now or never; almost gone; "
+        r"act (?:now|fast); low stock; sold out; going fast; \d+ days? left; deadline; "
+        r"expires?; until \w+ \d; \d{1,2}/\d{1,2}; "
+        r"in (?:january|february|march|april|may|june|july|august|september|october|"
+        r"november|december)"
+    ),
+    "convenience": _phrases(
+        r"free returns; easy returns; delivered; delivery; next[- ]day; same[- ]day; "
+        r"in (?:\d+ )?(?:minutes|seconds); hassle[- ]free; no (?:hassle|fuss|code); "
+        r"one[- ](?:click|tap); on the go; ships? (?:fast|free|in|today|same|next); "
+        r"shipping; effortless(?:ly)?; easy; "
+        r"easily; easier; simple; simplif\w+; quick(?:ly)?; fast; instant(?:ly)?; "
+        r"automat\w+; all[- ]in[- ]one; in one (?:place|platform|system|app); together; "
+        r"online; in[- ]store; any device; anywhere; at home; at your door; "
+        r"in your browser; templates?; calculator; no[- ]code; manage; "
+        r"without (?:the )?hassle; on your (?:tv|phone|laptop); save time; 24/7; "
+        r"one (?:platform|line|tab|tool|system); self[- ]serve; in one; compare; "
+        r"in[- ]home; syncs?; connects; everywhere; replaces; "
+        r"without (?:\w+ )?(?:skills|juggling|code|coding); \w+s for you; handles"
+    ),
+    "values_sustainability": _phrases(
+        r"recycl(?:e|ed|ing); sustainab\w*; eco[- ]?friendly; planet; carbon[- ]neutral; "
+        r"climate; organic; ethical(?:ly)?; fair[- ]trade; plant[- ]based; vegan; "
+        r"b[- ]corp; renewable; responsibly; give back; donat\w*; circular; low[- ]impact; "
+        r"traceable; conscious; inclusi\w+; privacy (?:comes first|first|matters); mission; "
+        r"community; no one has to; diversity; equality; non-?profit"
+    ),
 }
 
 CTA_PHRASES: dict[str, list[str]] = {
-    "Shop now": [
-        r"shop (?:now|today|the (?:sale|collection|range|drop)|online|all)",
-        r"shop the [\w'-]+(?: [\w'-]+){0,4} now",
-        r"buy (?:now|today)",
-        r"get yours",
-        r"grab (?:yours|a pair|them)",
-        r"add to (?:cart|bag)",
-    ],
-    "Order now": [r"order (?:now|today|yours)", r"pre-?order"],
-    "Learn more": [
-        r"learn more",
-        r"find out (?:more|how)",
-        r"discover (?:more|how|the|why)",
-        r"read more",
-        r"see how",
-        r"explore (?:the|our|now|more)",
-    ],
-    "Sign up": [
-        r"sign up",
-        r"join (?:now|today|the club|us|free)",
-        r"register",
-        r"create (?:an|your) account",
-        r"get started",
-    ],
-    "Subscribe": [r"subscribe"],
-    "Download": [r"download", r"get the app", r"install (?:now|today|the app)"],
-    "Book now": [
-        r"book (?:now|a|your|today)",
-        r"reserve (?:now|your|a)",
-        r"schedule (?:a|your)",
-        r"make an appointment",
-    ],
-    "Get offer": [
-        r"get (?:the |this )?offer",
-        r"claim (?:your|the|this) (?:offer|discount|deal)",
-        r"redeem",
-        r"use code",
-        r"unlock (?:your|the) (?:offer|discount)",
-    ],
-    "Contact us": [
-        r"contact us",
-        r"get in touch",
-        r"call (?:us|now)",
-        r"message us",
-        r"send (?:us )?a message",
-    ],
-    "Watch more": [r"watch (?:more|now|the (?:video|film))"],
-    "Apply now": [r"apply (?:now|today)"],
-    "Get quote": [r"get (?:a )?quote"],
+    "Shop now": _phrases(r"shop now; shop; buy; add to (?:cart|bag)"),
+    "Order now": _phrases(r"order (?:now|today|yours); pre-?order"),
+    "Learn more": _phrases(
+        r"learn (?:more|how); find out; discover; read more; explore; "
+        r"see (?:how|why|what|where|our|if); "
+        r"see (?:a |the )?(?:demo|(?:\w+ )?(?:offers?|bonuses|plans|pricing)); "
+        r"check (?:out|our); get inspired"
+    ),
+    "Sign up": _phrases(
+        r"sign up; join; register; create (?:an |your |a )?(?:free )?(?:\w+ ){0,2}account; "
+        r"get started; start \w+ (?:now|today); try [\w ]{0,30}free; "
+        r"start (?:now|today); start (?:your |a )?(?:free )?trial; "
+        r"try (?:it )?(?:now|free); get (?:a |your )?(?:free )?trial"
+    ),
+    "Subscribe": _phrases(r"subscribe"),
+    "Download": _phrases(r"download; get the app; install now; install"),
+    "Book now": _phrases(r"book now; book; reserve; schedule (?:a|your); make an appointment"),
+    "Get offer": _phrases(
+        r"get (?:the |this )?offer; "
+        r"(?:get|grab|claim|unlock|run) (?:a |an |your |our |the )?free \w+; "
+        r"claim (?:your|the|this) (?:offer|discount|deal); redeem; use code"
+    ),
+    "Contact us": _phrases(
+        r"contact us; contact; talk to; speak (?:with|to); call (?:us|now); hire"
+    ),
+    "Watch more": _phrases(r"watch more; watch; stream (?:now|live)"),
+    "Apply now": _phrases(r"apply now; apply (?:today|online|for)"),
+    "Get quote": _phrases(r"get (?:a )?(?:free )?quote; estimate; calculate"),
 }
 
+# A whole amount with its period ("$12.99/mo"); spend thresholds ("$75+") are dropped in
+# messaging.py, they are not prices.
 OFFER_PHRASES: dict[str, list[str]] = {
-    "discount": [
-        r"(?:up to )?\d{1,2}\s?% off",
-        r"save (?:up to )?\d{1,2}\s?%",
-        r"\d{1,2}\s?% (?:discount|savings)",
-        r"get \d{1,2}% off",
-    ],
-    "free_shipping": [r"free (?:shipping|delivery)", r"ships free", r"free next[- ]day"],
-    "trial": [
-        r"free trial",
-        r"\d+[- ]day (?:\w+ )?(?:trial|test run|money[- ]back)",
-        r"try (?:it|them) for \d+ days",
-        r"try (?:it |them )?(?:free|for free|risk[- ]free)",
-        r"risk[- ]free",
-    ],
-    "bundle": [
-        r"bundles?",
-        r"buy (?:one|1|two|2),? get (?:one|1|two|2)",
-        r"bogo",
-        r"\d for \$\d+",
-        r"(?:2|3|two|three)[- ]pack",
-        r"pack of \d",
-        r"mix (?:and|&) match",
-        r"set of \d",
-    ],
-    "price_point": [r"[$€£]\s?\d[\d,]*(?:\.\d{2})?", r"\d+(?:\.\d{2})? ?(?:usd|eur|gbp)"],
+    "discount": _phrases(r"(?:up to )?\d{1,2}\s?% off; save (?:up to )?\d{1,2}\s?%"),
+    "free_shipping": _phrases(
+        r"free (?:standard |2-day |next[- ]day )?(?:shipping|delivery); ships? free"
+    ),
+    "trial": _phrases(
+        r"free trial; (?:start|get) (?:a |your )?(?:\d+[- ]day )?trial; "
+        r"free (?:to (?:start|join|play|try)|plan|demo|sample|audit|scan|consult\w*); "
+        r"(?:sample|starter) kits?; try (?:it |them )?(?:free|for free|risk[- ]free); "
+        r"\d+[- ]day (?:free )?trial; (?:start|try|get started) (?:for )?free; free"
+    ),
+    "bundle": _phrases(
+        r"bundles?; buy (?:one|1|two|2),? get (?:one|1|two|2); bogo; \d[- ]pack; "
+        r"pack of \d; plus a free \w+; \w+\+? (?:\+|and) (?:disney\+|hulu|peacock|espn\+?); "
+        r"included; set of \d"
+    ),
+    "price_point": _phrases(
+        r"[$€£]\s?\d[\d,]*(?:\.\d{2})?(?:\s?/\s?(?:mo|month|yr|year|week|wk))?; "
+        r"\d+(?:\.\d{2})? ?(?:usd|eur|gbp)"
+    ),
+}
+# Matches of these forms are not offers of that kind (a spend threshold "$75+" is not a
+# price; a free guide or free shipping is not a free trial): they are listed first in the
+# phrases so they win at their position, then dropped.
+OFFER_NOT_PHRASES: dict[str, list[str]] = {
+    "trial": _phrases(
+        r"free (?:shipping|delivery|returns|guide|checklist|e-?book|webinar|report|resources?|"
+        r"templates?|tools?|content|gifts?|pulls|domain|logo)"
+    ),
+    "price_point": _phrases(r"[$€£]\s?\d[\d,]*(?:\.\d{2})?\+"),
 }
 OFFER_NAMES = {
     "discount": "discount",
@@ -378,7 +209,7 @@ def _bounded(phrase: str) -> str:
     """Add word boundaries where the phrase starts or ends with a word character."""
     starts_wordlike = re.match(r"[A-Za-z0-9(]|\\[dw]", phrase) is not None
     start = WORD_BOUNDARY if starts_wordlike and not phrase.startswith(r"\b") else ""
-    end = "" if re.search(r"[%★+$€£]$", phrase) or phrase.endswith(r"\b") else WORD_BOUNDARY
+    end = "" if re.search(r"[%★+$€£?]$", phrase) or phrase.endswith(r"\b") else WORD_BOUNDARY
     return f"{start}(?:{phrase.replace(chr(92) + 'b', WORD_BOUNDARY)}){end}"
 
 

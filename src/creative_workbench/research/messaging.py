@@ -1,10 +1,10 @@
 """Per-ad messaging labels with evidence: angles, CTA, offer, hook and copy features.
 
-Rules, not a learned model: every label comes from the phrase rules in `lexicon.py` and
-carries the phrase that triggered it (`*_evidence`), so a strategist can check and correct
-it. There is no human-labelled set of competitor ads to train or test a classifier on, so
-no learned model has been shown to beat these rules; the learned part of the analysis is
-the topic model (`topics.py`), used to find themes the rules do not name.
+Rules, not a learned model: every label comes from the generic phrase rules in
+`lexicon.py` (the taxonomy of ../shared/reference/ad-copy-labels.md) and carries the phrase
+that triggered it (`*_evidence`, verbatim from the copy), so a strategist can check and
+correct it. `label_eval.py` and benchmarks/bench_labels.py score them on the labelled real
+dev set (../shared/data/ad_copy) with a fixed held-out split.
 
 All work is vectorised polars expressions (one regex pass per label), lazy-friendly, so
 `label_copy` runs on a LazyFrame of millions of ads as well as on a small DataFrame.
@@ -23,6 +23,7 @@ from creative_workbench.research.lexicon import (
     EMOJI_PATTERN,
     HOOK_PATTERN,
     OFFER_NAMES,
+    OFFER_NOT_PHRASES,
     OFFER_PHRASES,
     alternation,
     cta_flexible,
@@ -30,7 +31,14 @@ from creative_workbench.research.lexicon import (
 
 Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 ANGLE_PATTERNS = {key: alternation(phrases) for key, phrases in ANGLE_PHRASES.items()}
-OFFER_PATTERNS = {key: alternation(phrases) for key, phrases in OFFER_PHRASES.items()}
+OFFER_PATTERNS = {
+    key: alternation(OFFER_NOT_PHRASES.get(key, []) + phrases)
+    for key, phrases in OFFER_PHRASES.items()
+}
+# A match that is one of the key's OFFER_NOT_PHRASES wins at its position, then is dropped.
+OFFER_NOT_PATTERNS = {
+    key: f"^(?:{alternation(phrases)})$" for key, phrases in OFFER_NOT_PHRASES.items()
+}
 CTA_PATTERN = alternation([cta_flexible(p) for phrases in CTA_PHRASES.values() for p in phrases])
 CTA_LABELS = list(CTA_PHRASES)
 CTA_CLASSIFIERS = {
@@ -66,20 +74,19 @@ def label_copy(
         has_question, has_numbers, emoji_count.
     """
     text = pl.col(text_col).fill_null("")
-    cta_text = pl.concat_str(
-        [pl.col(c) for c in (cta_cols or [text_col])], separator="\n", ignore_nulls=True
-    ).fill_null("")
+    # The first CTA column with a CTA phrase wins (a button label); within it, the last phrase.
+    cta_evidence = pl.coalesce(
+        pl.col(c).fill_null("").str.extract_all(CTA_PATTERN).list.last()
+        for c in (cta_cols or [text_col])
+    )
     hook_text = pl.col(hook_col or text_col).fill_null("")
     out = frame.with_columns(
         *[
             text.str.extract(pattern, 0).alias(f"angle_{key}_evidence")
             for key, pattern in ANGLE_PATTERNS.items()
         ],
-        *[
-            text.str.extract(pattern, 0).alias(f"offer_{key}_evidence")
-            for key, pattern in OFFER_PATTERNS.items()
-        ],
-        cta_text.str.extract(CTA_PATTERN, 0).alias("cta_evidence"),
+        *[_offer_evidence(text, key).alias(f"offer_{key}_evidence") for key in OFFER_PATTERNS],
+        cta_evidence.alias("cta_evidence"),
         hook_text.str.extract(HOOK_PATTERN, 0).str.strip_chars().alias("hook"),
         text.str.len_chars().alias("copy_length"),
         text.str.count_matches(r"\S+").alias("word_count"),
@@ -88,8 +95,11 @@ def label_copy(
         text.str.count_matches(EMOJI_PATTERN).alias("emoji_count"),
     )
     out = out.with_columns(
-        pl.col("hook").fill_null("").str.count_matches(pattern).alias(f"_n_{key}")
-        for key, pattern in ANGLE_PATTERNS.items()
+        *[
+            pl.col("hook").fill_null("").str.count_matches(pattern).alias(f"_n_{key}")
+            for key, pattern in ANGLE_PATTERNS.items()
+        ],
+        *[text.str.find(pattern).alias(f"_pos_{key}") for key, pattern in ANGLE_PATTERNS.items()],
     )
     return out.with_columns(
         *[
@@ -114,7 +124,19 @@ def label_copy(
         _offer_label().alias("offer"),
         _offer_list().alias("offers"),
         pl.when(pl.col("hook") == "").then(None).otherwise(pl.col("hook")).alias("hook"),
-    ).drop([f"_n_{key}" for key in ANGLE_PATTERNS])
+    ).drop([f"_{kind}_{key}" for key in ANGLE_PATTERNS for kind in ("n", "pos")])
+
+
+def _offer_evidence(text: pl.Expr, key: str) -> pl.Expr:
+    """The first phrase of offer KEY in TEXT that is not one of its excluded forms."""
+    if key not in OFFER_NOT_PATTERNS:
+        return text.str.extract(OFFER_PATTERNS[key], 0)
+    excluded = pl.element().str.contains(OFFER_NOT_PATTERNS[key])
+    return (
+        text.str.extract_all(OFFER_PATTERNS[key])
+        .list.eval(pl.element().filter(~excluded))
+        .list.first()
+    )
 
 
 def _angle_list() -> pl.Expr:
@@ -128,13 +150,10 @@ def _primary_angle() -> pl.Expr:
     """The angle the hook argues (most phrases matched in the first sentence); without one,
     the first angle found in the copy. Ties go to the first in ANGLE_NAMES order."""
     best = pl.max_horizontal([pl.col(f"_n_{key}") for key in ANGLE_NAMES])
+    first = pl.min_horizontal([pl.col(f"_pos_{key}") for key in ANGLE_NAMES])
     label = pl.lit(NONE)
     for key, name in reversed(list(ANGLE_NAMES.items())):
-        label = (
-            pl.when(pl.col(f"angle_{key}_evidence").is_not_null())
-            .then(pl.lit(name))
-            .otherwise(label)
-        )
+        label = pl.when(pl.col(f"_pos_{key}") == first).then(pl.lit(name)).otherwise(label)
     for key, name in reversed(list(ANGLE_NAMES.items())):
         label = (
             pl.when((pl.col(f"_n_{key}") == best) & (best > 0)).then(pl.lit(name)).otherwise(label)
