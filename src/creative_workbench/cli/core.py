@@ -139,9 +139,8 @@ def _run_with_progress(jobs, workspace, executor, workers) -> int:
             nonlocal failures
             bar.advance(task)
             if result.ok:
-                bar.console.print(
-                    f"[green]✓[/] {safe(result.project)}/{safe(result.report)} ({result.seconds:.1f} s)"
-                )
+                name = safe(f"{result.project}/{result.report}")
+                bar.console.print(f"[green]✓[/] {name} ({result.seconds:.1f} s)")
             else:
                 failures += 1
                 bar.console.print(
