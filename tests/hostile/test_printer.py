@@ -8,7 +8,9 @@ from tests.projects import PROJECT_TOML, make_project
 
 
 def test_unknown_key_with_closing_tag_is_one_line(tmp_path):
-    make_project(tmp_path, toml=PROJECT_TOML.replace("[[reviewers]]", '"[/x]" = 1\n\n[[reviewers]]'))
+    make_project(
+        tmp_path, toml=PROJECT_TOML.replace("[[reviewers]]", '"[/x]" = 1\n\n[[reviewers]]')
+    )
     result = workbench("ingest", "--project", "acme", cwd=tmp_path)
     line = assert_one_line_error(result)
     assert "[/x]" in line
