@@ -37,7 +37,7 @@ def _brand_error(tmp_path) -> str:
 @pytest.mark.parametrize("value", [OUTSIDE, "../../../../../../../../etc/passwd"])
 def test_brand_guide_outside_the_project_is_a_config_error(tmp_path, value):
     make_project(tmp_path, toml=_with_brand_guide(value))
-    assert "brand_guide" in _brand_error(tmp_path)
+    assert "project.toml brand_guide" in _brand_error(tmp_path)
 
 
 def test_brand_guide_outside_fails_qa_with_one_line(tmp_path):
@@ -46,13 +46,13 @@ def test_brand_guide_outside_fails_qa_with_one_line(tmp_path):
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert "root:" not in result.stderr + result.stdout
-    assert "brand_guide" in result.stderr.splitlines()[-1]
+    assert "project.toml brand_guide" in result.stderr.splitlines()[-1]
 
 
 def test_brand_guide_symlink_leading_outside_is_refused(tmp_path):
     folder = make_project(tmp_path, toml=_with_brand_guide("guide.yml"))
     (folder / "guide.yml").symlink_to(OUTSIDE)
-    assert "brand_guide" in _brand_error(tmp_path)
+    assert "project.toml brand_guide" in _brand_error(tmp_path)
 
 
 def _outside_logo(tmp_path):
@@ -66,14 +66,14 @@ def test_logo_outside_the_project_is_a_config_error(tmp_path):
     _outside_logo(tmp_path)
     brand = BRAND_YML.replace("small: logo.png", "small: ../../../other-client/logo.png")
     make_project(tmp_path, brand=brand)
-    assert "logo.small" in _brand_error(tmp_path)
+    assert "_brand.yml logo.small" in _brand_error(tmp_path)
 
 
 def test_logo_symlink_leading_outside_is_refused(tmp_path):
     outside = _outside_logo(tmp_path)
     folder = make_project(tmp_path, brand=BRAND_YML.replace("small: logo.png", "small: l.png"))
     (folder / "l.png").symlink_to(outside)
-    assert "logo.small" in _brand_error(tmp_path)
+    assert "_brand.yml logo.small" in _brand_error(tmp_path)
 
 
 def _with_mapping(glob: str) -> str:
@@ -87,7 +87,7 @@ def _with_mapping(glob: str) -> str:
 def test_mapping_glob_outside_the_project_is_one_line(tmp_path, glob):
     make_project(tmp_path, toml=_with_mapping(glob))
     line = assert_one_line_error(workbench("ingest", "--project", "acme", cwd=tmp_path))
-    assert "glob" in line and "outside" in line
+    assert "[[mappings]] glob" in line and "leads outside" in line
 
 
 def test_mapping_glob_matching_a_symlink_outside_is_one_line(tmp_path):
@@ -96,4 +96,4 @@ def test_mapping_glob_matching_a_symlink_outside_is_one_line(tmp_path):
     (folder / "raw" / "ads" / "passwd.csv").symlink_to(OUTSIDE)
     result = workbench("ingest", "--project", "acme", cwd=tmp_path)
     line = assert_one_line_error(result)
-    assert "glob" in line and "root:" not in result.stderr + result.stdout
+    assert "[[mappings]] glob" in line and "root:" not in result.stderr + result.stdout
