@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from creative_workbench.errors import ConfigError, ProjectNotFoundError
+from creative_workbench.paths import inside_project
 from creative_workbench.placements import get_placement
 
 PROJECT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -138,8 +139,11 @@ def normalise_hex(value: str) -> str:
     return "#{:02x}{:02x}{:02x}".format(*hex_to_rgb(value))
 
 
-def load_brand_guide(path: Path) -> BrandGuide:
-    """Read and check a brand.yml file; bad colours or logos name the key to fix."""
+def load_brand_guide(path: Path, project_dir: Path | None = None) -> BrandGuide:
+    """Read and check a brand.yml file; bad colours or logos name the key to fix.
+
+    Logo paths must resolve inside PROJECT_DIR (default: the guide's folder).
+    """
     from brand_yml import Brand  # heavy import, deferred
 
     if not path.is_file():
@@ -163,7 +167,7 @@ def load_brand_guide(path: Path) -> BrandGuide:
             )
         palette[name] = normalise_hex(str(value))
     roles = _colour_roles(brand, path)
-    logos = _logo_paths(brand, path.parent)
+    logos = _logo_paths(brand, path, project_dir or path.parent)
     fonts = tuple(f.family for f in (brand.typography.fonts or [])) if brand.typography else ()
     name = ""
     if brand.meta and brand.meta.name:
@@ -199,8 +203,8 @@ def _colour_roles(brand, path: Path) -> dict[str, str]:
     return roles
 
 
-def _logo_paths(brand, folder: Path) -> dict[str, Path]:
-    """Every logo file the guide names, keyed like 'medium.light'."""
+def _logo_paths(brand, guide: Path, project_dir: Path) -> dict[str, Path]:
+    """Every logo file the guide names, keyed like 'medium.light'; each inside the project."""
     logos: dict[str, Path] = {}
     if not brand.logo:
         return logos
@@ -217,7 +221,10 @@ def _logo_paths(brand, folder: Path) -> dict[str, Path]:
             if item is None:
                 continue
             key = f"{size}.{variant}" if variant else size
-            logos[key] = (folder / str(item.path.root)).resolve()
+            relative = guide.parent.resolve().relative_to(project_dir.resolve())
+            logos[key] = inside_project(
+                project_dir, relative / str(item.path.root), f"{guide} logo.{key}"
+            )
     return logos
 
 
@@ -321,7 +328,8 @@ class Project:
     @cached_property
     def brand(self) -> BrandGuide:
         """The project's brand guide."""
-        return load_brand_guide(self.root / self.config.brand_guide)
+        path = inside_project(self.root, self.config.brand_guide, "project.toml brand_guide")
+        return load_brand_guide(path, self.root)
 
     def deliverable_spec(self, filename: str) -> DeliverableSpec | None:
         """The configured spec for a deliverable file name, if any."""

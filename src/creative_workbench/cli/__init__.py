@@ -7,6 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
+from creative_workbench.cli.output import print_error
 from creative_workbench.errors import WorkbenchError
 
 app = typer.Typer(
@@ -33,7 +34,7 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except WorkbenchError as exc:
-        console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        print_error(exc, console)
         sys.exit(exc.exit_code)
     except typer.Abort:
         console.print("aborted")

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from creative_workbench.cli.output import safe
 from creative_workbench.config import Workspace, load_project
 from creative_workbench.errors import ReportError
 from creative_workbench.pipeline.registry import REPORTS
@@ -138,19 +139,19 @@ def _run_with_progress(jobs, workspace, executor, workers) -> int:
             nonlocal failures
             bar.advance(task)
             if result.ok:
-                bar.console.print(
-                    f"[green]✓[/] {result.project}/{result.report} ({result.seconds:.1f} s)"
-                )
+                name = safe(f"{result.project}/{result.report}")
+                bar.console.print(f"[green]✓[/] {name} ({result.seconds:.1f} s)")
             else:
                 failures += 1
                 bar.console.print(
-                    f"[red]✗[/] {result.project}/{result.report}: {result.error}", highlight=False
+                    f"[red]✗[/] {safe(result.project)}/{safe(result.report)}: {safe(result.error)}",
+                    highlight=False,
                 )
 
         results = run_jobs(jobs, workspace, executor, workers, on_done=done)
     for result in results:
         if result.ok:
-            out.print(str(result.html), highlight=False, soft_wrap=True)
+            out.print(safe(result.html), highlight=False, soft_wrap=True)
     return failures
 
 
@@ -159,7 +160,7 @@ def projects_command(root: RootOption = None) -> None:
     workspace = Workspace.discover(root)
     names = workspace.project_names()
     if not names:
-        out.print(f"no projects under {workspace.projects_dir}; try `workbench demo`")
+        out.print(f"no projects under {safe(workspace.projects_dir)}; try `workbench demo`")
     for name in names:
         out.print(name)
 

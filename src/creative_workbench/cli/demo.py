@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from creative_workbench.cli.output import safe
 from creative_workbench.config import Workspace
 
 out = Console()
@@ -38,7 +39,7 @@ def demo_command(
             status_console.print(f"[dim]·[/] {escape(message)}", highlight=False)
 
         path = build_demo(workspace.root, seed=seed, name=name, progress=progress)
-    out.print(str(path), highlight=False, soft_wrap=True)
+    out.print(safe(path), highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

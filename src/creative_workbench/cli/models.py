@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from creative_workbench.cli.output import safe
 from creative_workbench.config import Workspace, load_project
 from creative_workbench.pipeline.store import Store, current_user, now_utc
 from creative_workbench.scoring import registry
@@ -84,7 +85,7 @@ def train_command(
         )
     out.print(table)
     for warning in outcome.data.warnings:
-        out.print(f"[yellow]data quality:[/] {warning.message}", highlight=False)
+        out.print(f"[yellow]data quality:[/] {safe(warning.message)}", highlight=False)
     out.print(f"{outcome.version}: {outcome.decision}", highlight=False)
 
 
@@ -100,7 +101,9 @@ def list_command(project: ProjectOption, root: RootOption = None) -> None:
     for column in frame.columns:
         table.add_column(column.replace("_", " "))
     for row in frame.iter_rows():
-        table.add_row(*(("yes" if v else "") if isinstance(v, bool) else _fmt(v) for v in row))
+        table.add_row(
+            *(("yes" if v else "") if isinstance(v, bool) else safe(_fmt(v)) for v in row)
+        )
     out.print(table)
 
 
@@ -117,20 +120,23 @@ def show_command(
     table.add_column("key", style="bold")
     table.add_column("value")
     for key in ("created_at", "created_by", "promotion"):
-        table.add_row(key, _fmt(card.get(key)))
+        table.add_row(key, safe(_fmt(card.get(key))))
     for key, value in card.get("training", {}).items():
         table.add_row(
-            f"training.{key}", json.dumps(value) if isinstance(value, list) else _fmt(value)
+            safe(f"training.{key}"),
+            safe(json.dumps(value) if isinstance(value, list) else _fmt(value)),
         )
     table.add_row(
-        "features", ", ".join(card["features"]["categorical"] + card["features"]["numeric"])
+        "features", safe(", ".join(card["features"]["categorical"] + card["features"]["numeric"]))
     )
-    table.add_row("parameters", json.dumps(card.get("parameters", {})))
+    table.add_row("parameters", safe(json.dumps(card.get("parameters", {}))))
     for target, metrics in card.get("metrics", {}).items():
         model = metrics.get("model", {})
-        table.add_row(f"{target} model", ", ".join(f"{k} {_fmt(v)}" for k, v in model.items()))
+        table.add_row(
+            safe(f"{target} model"), safe(", ".join(f"{k} {_fmt(v)}" for k, v in model.items()))
+        )
         for name, values in metrics.get("baselines", {}).items():
-            table.add_row(f"{target} {name}", f"log_loss {_fmt(values.get('log_loss'))}")
+            table.add_row(safe(f"{target} {name}"), f"log_loss {_fmt(values.get('log_loss'))}")
     out.print(table)
 
 

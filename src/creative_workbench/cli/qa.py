@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from creative_workbench.cli.output import safe
 from creative_workbench.config import Workspace, load_project
 from creative_workbench.errors import WorkbenchError
 from creative_workbench.placements import get_placement
@@ -66,7 +67,7 @@ def qa_command(
         task = bar.add_task("", total=len(files))
 
         def done(result) -> None:
-            bar.update(task, advance=1, description=Path(result.file).name)
+            bar.update(task, advance=1, description=safe(Path(result.file).name))
 
         run = run_qa(
             loaded, files, placement=placement, executor=executor, workers=workers, on_result=done
@@ -94,10 +95,10 @@ def summary_table(run) -> Table:
         colour = SEVERITY_COLOURS[result.severity]
         problems = [f"{f.check_id}: {f.message}" for f in result.findings if f.severity != "pass"]
         table.add_row(
-            Path(result.file).name,
-            result.placement or "—",
+            safe(Path(result.file).name),
+            safe(result.placement or "—"),
             f"[{colour}]{result.severity}[/]",
-            "\n".join(problems[:4]) + (" …" if len(problems) > 4 else ""),
+            "\n".join(safe(p) for p in problems[:4]) + (" …" if len(problems) > 4 else ""),
             f"{result.seconds:.2f}",
         )
     return table

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from creative_workbench.cli.output import safe
 from creative_workbench.config import Workspace, load_project
 from creative_workbench.ingest.ads import ingest_ads
 
@@ -39,7 +40,7 @@ def ingest_command(
     for column in ("file", "format", "rows", "warnings"):
         files.add_column(column)
     for row in result.files.iter_rows():
-        files.add_row(*(str(v) for v in row))
+        files.add_row(*(safe(v) for v in row))
     out.print(files)
     counts = result.warning_counts()
     if counts.is_empty():
@@ -51,7 +52,7 @@ def ingest_command(
     for kind, count, files_count in counts.iter_rows():
         first = result.warnings.filter(result.warnings["kind"] == kind).row(0, named=True)
         example = f"{Path(first['file']).name} {first['record']}: {first['message']}"
-        table.add_row(kind, str(count), str(files_count), example)
+        table.add_row(safe(kind), str(count), str(files_count), safe(example))
     out.print(table)
 
 

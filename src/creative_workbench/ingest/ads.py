@@ -23,7 +23,7 @@ from creative_workbench.ingest.google_atc import (
     is_google_atc_record,
     read_google_atc,
 )
-from creative_workbench.ingest.mapping import mapped_ads, scan_table
+from creative_workbench.ingest.mapping import mapped_ads, mapped_files, scan_table
 from creative_workbench.ingest.meta_api import is_meta_api_record, meta_records_to_frame
 from creative_workbench.ingest.meta_report import is_meta_report, read_meta_report
 from creative_workbench.ingest.records import (
@@ -100,7 +100,7 @@ def discover_files(project: Project) -> list[Path]:
         }
     for mapping in project.config.mappings:
         if mapping.kind == "ads":
-            found |= {p for p in project.root.glob(mapping.glob) if p.is_file()}
+            found |= set(mapped_files(project.root, mapping))
     return sorted(found)
 
 
@@ -133,7 +133,7 @@ def read_ad_file(
     path: Path, mappings: list[ColumnMapping], root: Path, log: QualityLog
 ) -> tuple[str, pl.DataFrame]:
     """(format, canonical rows) for one file; an unknown format is a counted warning."""
-    mapping = next((m for m in mappings if path in set(root.glob(m.glob))), None)
+    mapping = next((m for m in mappings if path in set(mapped_files(root, m))), None)
     if mapping is not None:
         return f"mapping:{mapping.source}", mapped_ads(path, mapping, log)
     suffix = path.suffix.lower()

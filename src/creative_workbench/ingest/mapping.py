@@ -23,6 +23,7 @@ import polars as pl
 from creative_workbench.config import ColumnMapping
 from creative_workbench.errors import DataError
 from creative_workbench.ingest.records import ADS_COLUMNS, QualityLog
+from creative_workbench.paths import glob_inside_project
 
 ADS_REQUIRED = ("raw_id", "brand", "start_time")
 DATE_COLUMNS = ("created_at", "start_time", "stop_time")
@@ -36,6 +37,11 @@ _NAIVE_FORMATS = (
     "%Y%m%d",
 )
 _AWARE_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z")
+
+
+def mapped_files(root: Path, mapping: ColumnMapping) -> list[Path]:
+    """The files a mapping's glob matches, all inside the project folder ROOT."""
+    return glob_inside_project(root, mapping.glob, "project.toml [[mappings]] glob")
 
 
 def scan_table(path: Path) -> pl.LazyFrame:

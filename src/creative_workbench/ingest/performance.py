@@ -19,7 +19,7 @@ import polars as pl
 
 from creative_workbench.config import ColumnMapping, Project
 from creative_workbench.errors import DataError
-from creative_workbench.ingest.mapping import read_mapped
+from creative_workbench.ingest.mapping import mapped_files, read_mapped
 from creative_workbench.ingest.performance_formats import (
     CANONICAL,
     QualityWarning,
@@ -60,7 +60,7 @@ def load_performance(project: Project) -> PerformanceData:
     folder = project.raw_performance_dir
     mapped: dict[Path, ColumnMapping] = {}
     for mapping in (m for m in project.config.mappings if m.kind == "performance"):
-        for path in sorted(project.root.glob(mapping.glob)):
+        for path in mapped_files(project.root, mapping):
             mapped.setdefault(path.resolve(), mapping)
     files = {
         p.resolve()
