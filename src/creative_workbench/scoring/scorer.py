@@ -8,6 +8,10 @@ predicts (logit scale); quantile models learn how far creatives with given attri
 from their prediction, and the interval is the prediction moved by those quantiles.
 Evaluation reports the empirical coverage on held-out creatives.
 
+Unknown values are neutral: a categorical value seen in fewer than ``min_category_rows``
+training rows, or never, predicts what the attribute's known values predict on average
+(impression-weighted), and its contribution is zero (see ``scoring.unknowns``).
+
 Prediction: boosters of single-split trees (the default) are compiled into one lookup
 table per attribute (``additive.AdditiveModel``), exact and several times faster than
 XGBoost's predict on large candidate tables; deeper models use XGBoost's inplace predict.
@@ -30,8 +34,14 @@ from sklearn.utils.validation import check_is_fitted
 from creative_workbench.atomic import atomic_write_text
 from creative_workbench.errors import DataError
 from creative_workbench.scoring.additive import AdditiveModel
+from creative_workbench.scoring.contributions import (
+    attribute_contributions,
+    categorical_weights,
+    training_centres,
+)
 from creative_workbench.scoring.features import (
     CREATIVE_FEATURES,
+    MIN_CATEGORY_ROWS,
     TARGETS,
     FeatureEncoder,
     FeatureSpec,
@@ -39,6 +49,7 @@ from creative_workbench.scoring.features import (
     check_columns,
 )
 from creative_workbench.scoring.shrinkage import fit_beta_prior, shrunk_rate
+from creative_workbench.scoring.unknowns import marginalise
 
 FILES = {"ctr": "model.ubj", "cvr": "cvr.ubj"}
 OOF_FOLDS = 4
@@ -91,6 +102,7 @@ class CreativeScorer(BaseEstimator):
         min_creatives: int = 30,
         min_clicks: int = 200,
         min_conversions: int = 30,
+        min_category_rows: int = MIN_CATEGORY_ROWS,
         nthread: int = 2,
         random_state: int = 0,
     ) -> None:
@@ -106,6 +118,7 @@ class CreativeScorer(BaseEstimator):
         self.min_creatives = min_creatives
         self.min_clicks = min_clicks
         self.min_conversions = min_conversions
+        self.min_category_rows = min_category_rows
         self.nthread = nthread
         self.random_state = random_state
 
@@ -118,7 +131,7 @@ class CreativeScorer(BaseEstimator):
         spec = self.features or CREATIVE_FEATURES
         check_columns(X, ("impressions", "clicks", "conversions"), "training table")
         self._check_enough(X)
-        self.encoder_ = FeatureEncoder(spec).fit(X)
+        self.encoder_ = FeatureEncoder(spec, min_rows=self.min_category_rows).fit(X)
         self.feature_names_in_ = np.array(self.encoder_.feature_names, dtype=object)
         self.n_features_in_ = len(self.feature_names_in_)
         units = self._units(X, spec)
@@ -136,6 +149,7 @@ class CreativeScorer(BaseEstimator):
         self.n_rows_ = X.height
         self.n_creatives_ = units.height
         self.additive_ = self._compile()
+        self.centres_ = training_centres(self, X)
         return self
 
     def _check_enough(self, X: pl.DataFrame) -> None:
@@ -276,7 +290,11 @@ class CreativeScorer(BaseEstimator):
         encoder = self.encoder_
         types = dict(zip(encoder.feature_names, encoder.feature_types, strict=True))
         codes = {column: len(values) for column, values in encoder.categories.items()}
-        return AdditiveModel.compile(self._boosters(), types, codes)
+        compiled = AdditiveModel.compile(self._boosters(), types, codes)
+        return None if compiled is None else compiled.with_neutral_unknowns(encoder.weights)
+
+    def _categorical_weights(self, names: list[str]) -> dict[int, np.ndarray]:
+        return categorical_weights(self.encoder_, names)
 
     def _margins(self, X: pl.DataFrame, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
         """Raw margins of the boosters KEYS for rows X (quantile models: one column each)."""
@@ -291,7 +309,11 @@ class CreativeScorer(BaseEstimator):
         for key in keys:
             booster, names = boosters[key]
             matrix = np.column_stack([columns[n] for n in names]).astype(np.float32)
-            found[key] = booster.inplace_predict(matrix, predict_type="margin")
+            found[key] = marginalise(
+                lambda m, b=booster: b.inplace_predict(m, predict_type="margin"),
+                matrix,
+                self._categorical_weights(names),
+            )
         return found
 
     def predict_rate(self, X: pl.DataFrame, target: str = "ctr") -> np.ndarray:
@@ -335,9 +357,10 @@ class CreativeScorer(BaseEstimator):
         return pl.DataFrame({k: v.astype(np.float64) for k, v in columns.items()})
 
     def contributions(self, X: pl.DataFrame, target: str = "ctr") -> np.ndarray:
-        """Per-row, per-attribute log-odds contributions; the last column is the bias."""
+        """Per-row, per-attribute log-odds contributions; the last column is the bias.
+        A value without history contributes exactly 0; the row still sums to its margin."""
         check_is_fitted(self)
-        return self.boosters_[target].predict(self._matrix(X), pred_contribs=True)
+        return attribute_contributions(self, X, target)
 
     # -- persistence (XGBoost's own format + JSON; never pickle) ---------------------------
     def save(self, folder: Path) -> list[Path]:
@@ -360,6 +383,7 @@ class CreativeScorer(BaseEstimator):
             "notes": self.notes_,
             "n_rows": self.n_rows_,
             "n_creatives": self.n_creatives_,
+            "centres": self.centres_,
         }
         written.append(atomic_write_text(folder / "scorer.json", json.dumps(state, indent=2)))
         return written
@@ -385,4 +409,5 @@ class CreativeScorer(BaseEstimator):
         scorer.notes_ = list(state["notes"])
         scorer.n_rows_, scorer.n_creatives_ = state["n_rows"], state["n_creatives"]
         scorer.additive_ = scorer._compile()
+        scorer.centres_ = {k: list(v) for k, v in state.get("centres", {}).items()}
         return scorer
