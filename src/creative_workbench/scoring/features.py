@@ -150,6 +150,14 @@ def check_columns(frame: pl.DataFrame, columns: tuple[str, ...], what: str) -> N
         raise DataError(f"{what}: missing column(s) {missing}")
 
 
+def known_rows(frame: pl.DataFrame, target: str) -> pl.DataFrame:
+    """Rows whose TARGET counts are both known (an unknown count is never a zero)."""
+    successes, trials = TARGETS[target]
+    if successes not in frame.columns or trials not in frame.columns:
+        return frame.clear()
+    return frame.filter(pl.col(successes).is_not_null() & pl.col(trials).is_not_null())
+
+
 def aggregate_counts(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Sum impressions, clicks, conversions per KEYS (lossless for rate models whose
     inputs are constant within a key)."""

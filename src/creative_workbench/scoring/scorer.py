@@ -47,6 +47,7 @@ from creative_workbench.scoring.features import (
     FeatureSpec,
     aggregate_counts,
     check_columns,
+    known_rows,
 )
 from creative_workbench.scoring.shrinkage import fit_beta_prior, shrunk_rate
 from creative_workbench.scoring.unknowns import marginalise
@@ -134,7 +135,6 @@ class CreativeScorer(BaseEstimator):
         self.encoder_ = FeatureEncoder(spec, min_rows=self.min_category_rows).fit(X)
         self.feature_names_in_ = np.array(self.encoder_.feature_names, dtype=object)
         self.n_features_in_ = len(self.feature_names_in_)
-        units = self._units(X, spec)
         self.boosters_: dict[str, xgb.Booster] = {}
         self.interval_boosters_: dict[str, xgb.Booster] = {}
         self.notes_: list[str] = []
@@ -145,9 +145,10 @@ class CreativeScorer(BaseEstimator):
                 )
                 continue
             self.boosters_[target] = self._fit_rate(X, self.encoder_, successes, trials)
+            units = self._units(known_rows(X, target), spec)
             self.interval_boosters_[target] = self._fit_interval(units, successes, trials)
         self.n_rows_ = X.height
-        self.n_creatives_ = units.height
+        self.n_creatives_ = self._units(X, spec).height
         self.additive_ = self._compile()
         self.centres_ = training_centres(self, X)
         return self
@@ -175,6 +176,10 @@ class CreativeScorer(BaseEstimator):
         counts = aggregate_counts(X, ["creative_id"])
         firsts = X.group_by("creative_id", maintain_order=True).agg(pl.col(static).first())
         return counts.join(firsts, on="creative_id", how="left")
+
+    @staticmethod
+    def _target(successes: str) -> str:
+        return next(t for t, (s, _) in TARGETS.items() if s == successes)
 
     def _threads(self, rows: int) -> int:
         return max(1, min(self.nthread, free_cores())) if rows >= PARALLEL_ROWS else 1
@@ -228,6 +233,7 @@ class CreativeScorer(BaseEstimator):
         trials: str,
         rounds: int | None = None,
     ) -> xgb.Booster:
+        rows = known_rows(rows, self._target(successes))
         rows = aggregate_counts(rows, list(encoder.spec.columns)).filter(pl.col(trials) > 0)
         n = rows.get_column(trials).to_numpy().astype(float)
         s = np.minimum(rows.get_column(successes).to_numpy().astype(float), n)
