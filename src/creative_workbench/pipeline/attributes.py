@@ -43,7 +43,7 @@ def _auto_attributes(frame: pl.DataFrame, names: list[str]) -> tuple[dict[str, s
     return kept, notes
 
 
-def _typed(
+def typed_attributes(
     frame: pl.DataFrame, declared: dict[str, str], source: str
 ) -> tuple[pl.DataFrame, FeatureSpec]:
     """FRAME with each declared attribute typed, and the spec of the model's columns."""
@@ -124,7 +124,7 @@ def derived_rows(
                 "[scoring] attributes or add raw/creatives/creatives.csv"
             )
         notes.insert(0, f"attributes from the performance export: {', '.join(declared)}")
-    rows, spec = _typed(frame, declared, str(project.raw_performance_dir))
+    rows, spec = typed_attributes(frame, declared, str(project.raw_performance_dir))
     rows, spec = _with_delivery(rows, spec)
     return rows, _creatives(rows, spec), spec, notes
 
@@ -158,6 +158,6 @@ def declared_rows(
                 left_out,
             )
         )
-    rows, spec = _typed(joined, declared, str(path))
+    rows, spec = typed_attributes(joined, declared, str(path))
     rows, spec = _with_delivery(rows, spec)
     return rows, _creatives(rows, spec), spec, notes
