@@ -24,6 +24,7 @@ from creative_workbench.research.messaging import label_copy
 from creative_workbench.scoring.features import FeatureSpec, add_delivery_features
 
 ID_LIKE_SHARE = 0.95
+ENTITY = "entity"
 TEXT_FEATURES = {"word_count": "words", "has_question": "asks_question", "has_numbers": "numbers"}
 
 
@@ -84,13 +85,18 @@ def typed_attributes(
 
 
 def _with_delivery(rows: pl.DataFrame, spec: FeatureSpec) -> tuple[pl.DataFrame, FeatureSpec]:
-    """Days since the creative's first delivery and day of week, when rows are dated."""
+    """Dated rows: days since the creative's first delivery, day of week and the entity
+    itself (ENTITY: its own history, learnt with the same shrinkage as any attribute; a
+    new entity is a value without history, so it is neutral)."""
     if rows.get_column("period_start").null_count() == rows.height:
         return rows, spec
-    rows = rows.with_columns(pl.col("period_start").min().over("creative_id").alias("launch_date"))
+    rows = rows.with_columns(
+        pl.col("period_start").min().over("creative_id").alias("launch_date"),
+        pl.col("creative_id").alias(ENTITY),
+    )
     rows = add_delivery_features(rows)
     weekday = ("weekday",) if rows.get_column("weekday").null_count() < rows.height else ()
-    return rows, FeatureSpec(spec.categorical + weekday, (*spec.numeric, "age_days"))
+    return rows, FeatureSpec((*spec.categorical, ENTITY, *weekday), (*spec.numeric, "age_days"))
 
 
 def _creatives(rows: pl.DataFrame, spec: FeatureSpec) -> pl.DataFrame:

@@ -30,6 +30,7 @@ from creative_workbench.scoring.features import TARGETS
 
 METHODS = ("time", "grouped", "rolling")
 BOOTSTRAP = 2000
+MIN_TIME_TEST_CREATIVES = 20
 
 
 @dataclass(frozen=True)
@@ -139,16 +140,19 @@ def rolling_plan(rows: pl.DataFrame, origins: int, minimum: int, min_train_weeks
 
 
 def choose_method(rows: pl.DataFrame, test_weeks: int) -> str:
-    """time when dates allow a split of new creatives, rolling for dated data whose
-    entities all launched together, grouped for lifetime totals."""
+    """time when dates allow a split with at least MIN_TIME_TEST_CREATIVES new creatives,
+    rolling for dated data whose entities (mostly) launched together, grouped for lifetime
+    totals or short histories."""
     if rows.get_column("period_start").null_count():
         return "grouped"
     try:
-        time_split(rows, test_weeks)
-        return "time"
+        split = time_split(rows, test_weeks)
+        if split.test.get_column("creative_id").n_unique() >= MIN_TIME_TEST_CREATIVES:
+            return "time"
     except DataError:
-        span = rows.get_column("period_end").max() - rows.get_column("period_start").min()
-        return "rolling" if span.days >= 28 else "grouped"
+        pass
+    span = rows.get_column("period_end").max() - rows.get_column("period_start").min()
+    return "rolling" if span.days >= 28 else "grouped"
 
 
 @dataclass
@@ -260,6 +264,19 @@ def paired_differences(
 ) -> pl.DataFrame:
     """REFERENCE's METRIC minus each other model's, per fold paired: mean, 95 % CI, folds
     won (lower loss) and the verdict ('better', 'worse', 'no clear difference')."""
+    empty = pl.DataFrame(
+        schema={
+            "versus": pl.Utf8,
+            "difference": pl.Float64,
+            "ci_low": pl.Float64,
+            "ci_high": pl.Float64,
+            "folds_won": pl.Int64,
+            "folds": pl.Int64,
+            "verdict": pl.Utf8,
+        }
+    )
+    if per_fold.height == 0 or reference not in per_fold.get_column("model").to_list():
+        return empty
     wide = per_fold.pivot(on="model", index="fold", values=metric)
     rows = []
     for other in [c for c in wide.columns if c not in ("fold", reference)]:
@@ -288,7 +305,7 @@ def paired_differences(
                 "verdict": verdict,
             }
         )
-    return pl.DataFrame(rows, infer_schema_length=None)
+    return pl.DataFrame(rows, schema=empty.schema) if rows else empty
 
 
 def summarise(per_fold: pl.DataFrame) -> pl.DataFrame:
