@@ -19,7 +19,6 @@ XGBoost's predict on large candidate tables; deeper models use XGBoost's inplace
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,6 @@ from scipy.special import expit, logit
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from creative_workbench.atomic import atomic_write_text
 from creative_workbench.errors import DataError
 from creative_workbench.scoring.additive import AdditiveModel
 from creative_workbench.scoring.contributions import (
@@ -49,13 +47,12 @@ from creative_workbench.scoring.features import (
     check_columns,
     known_rows,
 )
+from creative_workbench.scoring.persistence import load_scorer, save_scorer
 from creative_workbench.scoring.shrinkage import fit_beta_prior, shrunk_rate
 from creative_workbench.scoring.unknowns import marginalise
 
-FILES = {"ctr": "model.ubj", "cvr": "cvr.ubj"}
 OOF_FOLDS = 4
 PARALLEL_ROWS = 50_000
-INTERVAL_FILES = {"ctr": "model_interval.ubj", "cvr": "cvr_interval.ubj"}
 
 
 def free_cores() -> int:
@@ -76,7 +73,8 @@ class CreativeScorer(BaseEstimator):
         features: attribute columns (default: creative attributes).
         n_estimators, max_depth, learning_rate, min_child_weight, reg_lambda, subsample:
             XGBoost settings of the rate models (min_child_weight in binomial information,
-            roughly expected clicks per leaf). The default depth 1 makes the model additive
+            roughly expected clicks per leaf; cvr_min_child_weight for the conversion model,
+            whose leaves hold far fewer events). The default depth 1 makes the model additive
             in the attributes on the log-odds scale, each effect of any shape (a boosted
             GAM), so explanations are exact; raise max_depth to learn interactions.
         interval_level: central coverage of the prediction intervals.
@@ -96,6 +94,7 @@ class CreativeScorer(BaseEstimator):
         max_depth: int = 1,
         learning_rate: float = 0.4,
         min_child_weight: float = 200.0,
+        cvr_min_child_weight: float = 20.0,
         reg_lambda: float = 5.0,
         subsample: float = 0.9,
         interval_level: float = 0.8,
@@ -112,6 +111,7 @@ class CreativeScorer(BaseEstimator):
         self.max_depth = max_depth
         self.learning_rate = learning_rate
         self.min_child_weight = min_child_weight
+        self.cvr_min_child_weight = cvr_min_child_weight
         self.reg_lambda = reg_lambda
         self.subsample = subsample
         self.interval_level = interval_level
@@ -242,7 +242,9 @@ class CreativeScorer(BaseEstimator):
         params = self._params(
             "binary:logistic",
             rows.height,
-            min_child_weight=self.min_child_weight,
+            min_child_weight=self.cvr_min_child_weight
+            if successes == TARGETS["cvr"][0]
+            else self.min_child_weight,
             reg_lambda=self.reg_lambda,
             subsample=self.subsample,
             base_score=base,
@@ -372,48 +374,11 @@ class CreativeScorer(BaseEstimator):
     def save(self, folder: Path) -> list[Path]:
         """Write the boosters as UBJ and the encoder/settings as scorer.json into FOLDER."""
         check_is_fitted(self)
-        folder.mkdir(parents=True, exist_ok=True)
-        written = []
-        for target, booster in self.boosters_.items():
-            for files, model in (
-                (FILES, booster),
-                (INTERVAL_FILES, self.interval_boosters_[target]),
-            ):
-                path = folder / files[target]
-                model.save_model(str(path))
-                written.append(path)
-        state = {
-            "params": {k: v for k, v in self.get_params().items() if k != "features"},
-            "encoder": self.encoder_.to_dict(),
-            "targets": list(self.boosters_),
-            "notes": self.notes_,
-            "n_rows": self.n_rows_,
-            "n_creatives": self.n_creatives_,
-            "centres": self.centres_,
-        }
-        written.append(atomic_write_text(folder / "scorer.json", json.dumps(state, indent=2)))
-        return written
+        return save_scorer(self, folder)
 
     @classmethod
     def load(cls, folder: Path) -> CreativeScorer:
         """Read a scorer written by save()."""
-        state = json.loads((folder / "scorer.json").read_text("utf-8"))
-        encoder = FeatureEncoder.from_dict(state["encoder"])
-        scorer = cls(features=encoder.spec, **state["params"])
-        scorer.encoder_ = encoder
-        scorer.feature_names_in_ = np.array(encoder.feature_names, dtype=object)
-        scorer.n_features_in_ = len(encoder.feature_names)
-        scorer.boosters_, scorer.interval_boosters_ = {}, {}
-        for target in state["targets"]:
-            for store, files in (
-                (scorer.boosters_, FILES),
-                (scorer.interval_boosters_, INTERVAL_FILES),
-            ):
-                booster = xgb.Booster()
-                booster.load_model(str(folder / files[target]))
-                store[target] = booster
-        scorer.notes_ = list(state["notes"])
-        scorer.n_rows_, scorer.n_creatives_ = state["n_rows"], state["n_creatives"]
+        scorer = load_scorer(cls, folder)
         scorer.additive_ = scorer._compile()
-        scorer.centres_ = {k: list(v) for k, v in state.get("centres", {}).items()}
         return scorer
