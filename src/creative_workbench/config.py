@@ -85,6 +85,32 @@ class ColumnMapping(_Strict):
     date_format: str | None = None
 
 
+class PerformanceSettings(_Strict):
+    """[performance]: how exports are read. Every policy is reported when it applies."""
+
+    clicks_over_impressions: Literal["drop", "clip", "fail"] = "drop"
+    empty_counts: Literal["unknown", "fail"] = "unknown"
+    conversions: str | None = Field(
+        None, description="export column that counts as a conversion (default per layout)"
+    )
+    decimal: Literal["auto", ".", ","] = "auto"
+
+
+class ScoringSettings(_Strict):
+    """[scoring]: the model's attributes and how it is evaluated."""
+
+    attributes: dict[str, Literal["categorical", "numeric", "text", "date"]] = Field(
+        default_factory=dict
+    )
+    evaluation: Literal["auto", "time", "grouped", "rolling"] = "auto"
+    group_by: str | None = None
+    folds: int = Field(5, ge=2, le=20)
+    repeats: int = Field(1, ge=1, le=20)
+    test_weeks: int = Field(8, ge=1)
+    min_test_rows: int = Field(30, ge=1)
+    min_category_rows: int = Field(5, ge=1)
+
+
 class ProjectConfig(_Strict):
     """The contents of data/projects/NAME/project.toml."""
 
@@ -99,6 +125,8 @@ class ProjectConfig(_Strict):
     thresholds: QAThresholds = Field(default_factory=QAThresholds)
     deliverables: list[DeliverableSpec] = Field(default_factory=list)
     mappings: list[ColumnMapping] = Field(default_factory=list)
+    performance: PerformanceSettings = Field(default_factory=PerformanceSettings)
+    scoring: ScoringSettings = Field(default_factory=ScoringSettings)
 
     @field_validator("placements")
     @classmethod

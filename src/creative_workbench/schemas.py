@@ -109,7 +109,7 @@ class PerformanceSchema(pa.DataFrameModel):
     impressions: pl.Int64 = pa.Field(ge=0)
     clicks: pl.Int64 = pa.Field(ge=0)
     spend: float = pa.Field(ge=0)
-    conversions: pl.Int64 = pa.Field(ge=0)
+    conversions: pl.Int64 = pa.Field(ge=0, nullable=True, description="null = not reported")
     currency: str = pa.Field(nullable=True)
     source: str
 

@@ -99,7 +99,6 @@ def test_kag_campaign_table_with_bare_cr_line_endings(shared_data):
             "TT-1,1,2026-03-02,5000,lots,0,8.00,2,USD\n",
             r"'Clicks \(destination\)' .*'lots' on line",
         ),
-        ("TT-1,1,2026-03-02,50,60,0,8.00,2,USD\n", r"clicks exceed impressions .*line\(s\) 2"),
     ],
 )
 def test_bad_counts_name_file_and_line(tmp_path, body, pattern):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from creative_workbench.cli.output import safe
@@ -27,8 +29,20 @@ RootOption = Annotated[
 
 def _fmt(value: object) -> str:
     if isinstance(value, float):
-        return f"{value:.6f}"
+        return "—" if not math.isfinite(value) else f"{value:.6g}"
     return "—" if value is None else str(value)
+
+
+def print_wide(table: Table) -> None:
+    """Print TABLE at its natural width, never cutting values to the terminal's 80 columns."""
+    width = Measurement.get(out, out.options.update(max_width=10_000), table).maximum
+    if width <= out.width:
+        out.print(table)
+        return
+    wide = Console(
+        file=out.file, width=width, force_terminal=out.is_terminal, no_color=out.no_color
+    )
+    wide.print(table)
 
 
 def train_command(
@@ -37,23 +51,44 @@ def train_command(
         bool,
         typer.Option(
             "--promote",
-            help="Promote the new model if it beats the baselines and the promoted model.",
+            help="Promote the new model if it beats the baselines (95 % CI of the paired "
+            "difference excludes zero) and is not worse than the promoted model.",
         ),
     ] = False,
-    test_weeks: Annotated[int, typer.Option(help="Weeks of new creatives held out.")] = 8,
+    evaluation: Annotated[
+        str | None,
+        typer.Option(
+            "--eval",
+            help="time | grouped | rolling (default: [scoring] evaluation, else chosen "
+            "from the data: time when dates allow, grouped for lifetime totals).",
+        ),
+    ] = None,
+    test_weeks: Annotated[
+        int | None, typer.Option(help="Weeks of new creatives held out (time split).", min=1)
+    ] = None,
+    override: Annotated[
+        str | None,
+        typer.Option(
+            "--override",
+            help="With --promote: promote even without a clear win; the reason is recorded.",
+        ),
+    ] = None,
     root: RootOption = None,
 ) -> None:
     """Train a scoring model on the project's performance history and register it."""
     from creative_workbench.pipeline.training import MODEL, train_project
 
     loaded = load_project(project, Workspace.discover(root))
-    with out.status("training (time split, baselines, final fit)..."):
-        outcome = train_project(loaded, promote=promote, test_weeks=test_weeks)
-    table = Table(
-        title=f"{loaded.name} {outcome.version}: held-out creatives "
-        f"(launched from {outcome.split.cutoff})"
-    )
-    table.add_column("model", style="bold")
+    with out.status("training (evaluation folds, baselines, final fit)..."):
+        outcome = train_project(
+            loaded,
+            promote=promote,
+            test_weeks=test_weeks,
+            evaluation=evaluation,
+            override=override,
+        )
+    table = Table(title=f"{loaded.name} {outcome.version}: {safe(outcome.plan.description)}")
+    table.add_column("model", style="bold", no_wrap=True)
     for column in (
         "CTR log loss",
         "AUC",
@@ -63,7 +98,7 @@ def train_command(
         "coverage",
         "CVR log loss",
     ):
-        table.add_column(column, justify="right")
+        table.add_column(column, justify="right", no_wrap=True)
     cvr = {r["model"]: r for r in outcome.comparison["cvr"].iter_rows(named=True)}
     for row in outcome.comparison["ctr"].iter_rows(named=True):
         style = "green" if row["model"] == MODEL else None
@@ -83,10 +118,30 @@ def train_command(
             _fmt(cvr.get(row["model"], {}).get("log_loss")),
             style=style,
         )
-    out.print(table)
+    print_wide(table)
+    for target, paired in outcome.differences.items():
+        if paired.height:
+            print_wide(_paired_table(target, paired))
     for warning in outcome.data.warnings:
         out.print(f"[yellow]data quality:[/] {safe(warning.message)}", highlight=False)
-    out.print(f"{outcome.version}: {outcome.decision}", highlight=False)
+    for note in outcome.notes:
+        out.print(f"note: {safe(note)}", highlight=False)
+    out.print(f"{outcome.version}: {safe(outcome.decision)}", highlight=False)
+
+
+def _paired_table(target: str, paired) -> Table:
+    table = Table(title=f"{target.upper()} log loss: model minus each other model, paired by fold")
+    for column in ("versus", "difference", "95 % CI", "folds won", "verdict"):
+        table.add_column(column, no_wrap=True, justify="left" if column == "versus" else "right")
+    for row in paired.iter_rows(named=True):
+        table.add_row(
+            row["versus"],
+            f"{row['difference']:+.3g}",
+            f"[{row['ci_low']:+.3g}, {row['ci_high']:+.3g}]",
+            f"{row['folds_won']}/{row['folds']}",
+            row["verdict"],
+        )
+    return table
 
 
 @models_app.command("list")
@@ -104,7 +159,7 @@ def list_command(project: ProjectOption, root: RootOption = None) -> None:
         table.add_row(
             *(("yes" if v else "") if isinstance(v, bool) else safe(_fmt(v)) for v in row)
         )
-    out.print(table)
+    print_wide(table)
 
 
 @models_app.command("show")
@@ -119,24 +174,30 @@ def show_command(
     table = Table(title=f"{loaded.name} {version}", show_header=False)
     table.add_column("key", style="bold")
     table.add_column("value")
+
+    def add(key: str, value: object) -> None:
+        text = json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
+        table.add_row(safe(key), safe(_fmt(text)))
+
     for key in ("created_at", "created_by", "promotion"):
-        table.add_row(key, safe(_fmt(card.get(key))))
+        add(key, card.get(key))
     for key, value in card.get("training", {}).items():
-        table.add_row(
-            safe(f"training.{key}"),
-            safe(json.dumps(value) if isinstance(value, list) else _fmt(value)),
-        )
-    table.add_row(
-        "features", safe(", ".join(card["features"]["categorical"] + card["features"]["numeric"]))
-    )
-    table.add_row("parameters", safe(json.dumps(card.get("parameters", {}))))
+        add(f"training.{key}", value)
+    for key, value in card.get("evaluation", {}).items():
+        add(f"evaluation.{key}", value)
+    add("features", ", ".join(card["features"]["categorical"] + card["features"]["numeric"]))
+    add("parameters", card.get("parameters", {}))
     for target, metrics in card.get("metrics", {}).items():
         model = metrics.get("model", {})
-        table.add_row(
-            safe(f"{target} model"), safe(", ".join(f"{k} {_fmt(v)}" for k, v in model.items()))
-        )
+        add(f"{target} model", ", ".join(f"{k} {_fmt(v)}" for k, v in model.items()))
         for name, values in metrics.get("baselines", {}).items():
-            table.add_row(safe(f"{target} {name}"), f"log_loss {_fmt(values.get('log_loss'))}")
+            add(f"{target} {name}", f"log_loss {_fmt(values.get('log_loss'))}")
+        for row in metrics.get("paired", []):
+            add(
+                f"{target} vs {row['versus']}",
+                f"{row['difference']:+.3g} [95 % CI {_fmt(row['ci_low'])}, "
+                f"{_fmt(row['ci_high'])}] {row['verdict']}",
+            )
     out.print(table)
 
 

@@ -16,6 +16,13 @@ from pathlib import Path
 import polars as pl
 
 from creative_workbench.errors import DataError
+from creative_workbench.ingest.performance_values import (
+    QualityWarning,
+    decode_text,
+    parse_dates,
+    parse_numbers,
+    with_decimal_points,
+)
 
 CANONICAL = [
     "creative_id",
@@ -29,25 +36,26 @@ CANONICAL = [
     "currency",
     "source",
 ]
-ZERO_TOKENS = ["", "--", "-", "—"]
-DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%b %d, %Y", "%Y/%m/%d"]
+DEFAULT_CONVERSIONS = {
+    "meta": "Results",
+    "google": "Conversions",
+    "tiktok": "Conversions",
+    "kag": "Approved_Conversion",
+}
+ATTRIBUTES = {
+    "meta": {"campaign": "Campaign name", "ad_set": "Ad set name", "platform": "Platform"},
+    "google": {"campaign": "Campaign", "ad_group": "Ad group", "ad_type": "Ad type"},
+    "tiktok": {"campaign": "Campaign name", "ad_group": "Ad group name"},
+    "kag": {
+        "campaign": "xyz_campaign_id",
+        "ad_set": "fb_campaign_id",
+        "age": "age",
+        "gender": "gender",
+        "interest": "interest",
+    },
+}
 META_SPEND = re.compile(r"^Amount spent \(([A-Z]{3})\)$")
 META_PLACEMENTS = {"reels": "meta_reels", "stories": "meta_stories", "feed": "meta_feed"}
-
-
-@dataclass(frozen=True)
-class QualityWarning:
-    """A counted data-quality issue that did not stop ingest (shown in reports)."""
-
-    file: str
-    issue: str
-    count: int
-    rows: tuple[int, ...] = ()
-
-    @property
-    def message(self) -> str:
-        where = f" (lines {', '.join(str(r) for r in self.rows[:5])})" if self.rows else ""
-        return f"{Path(self.file).name}: {self.count} × {self.issue}{where}"
 
 
 @dataclass
@@ -58,6 +66,7 @@ class RawExport:
     kind: str
     frame: pl.DataFrame
     warnings: list[QualityWarning] = field(default_factory=list)
+    attributes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,19 +119,6 @@ KAG = _Layout(
 LAYOUTS = (META, GOOGLE, TIKTOK, KAG)
 
 
-def decode_text(path: Path) -> str:
-    """File text with BOMs removed and CRLF / bare-CR line endings turned into LF."""
-    data = path.read_bytes()
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        text = data.decode("utf-16")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise DataError(f"{path}: not UTF-8 or UTF-16 text; export it as CSV UTF-8") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def _delimiter(line: str) -> str:
     return "\t" if line.count("\t") > line.count(",") else ","
 
@@ -138,8 +134,13 @@ def find_layout(path: Path, text: str) -> tuple[_Layout, int, str] | None:
     return None
 
 
-def read_export(path: Path) -> RawExport:
-    """Read a Meta, Google Ads, TikTok or KAG export; other layouts raise DataError."""
+def read_export(path: Path, conversions: str | None = None, decimal: str = "auto") -> RawExport:
+    """Read a Meta, Google Ads, TikTok or KAG export; other layouts raise DataError.
+
+    CONVERSIONS names the export column that counts (default per layout, reported);
+    DECIMAL is "." / "," or "auto" (decimal commas detected per column, reported).
+    The layout's targeting/structure columns (campaign, ad set, age, ...) are kept as
+    attribute columns."""
     text = decode_text(path)
     found = find_layout(path, text)
     if found is None:
@@ -159,9 +160,36 @@ def read_export(path: Path) -> RawExport:
         pl.col("_line").cast(pl.Int64)
     )
     warnings = _unknown_columns(path, frame, layout)
+    frame, more = with_decimal_points(path, frame, decimal)
+    warnings += more
+    counted = conversions or DEFAULT_CONVERSIONS[layout.kind]
+    if conversions and conversions not in frame.columns:
+        raise DataError(
+            f"{path}: [performance] conversions = {conversions!r} is not a column of this "
+            f"export; it has {', '.join(c for c in frame.columns if c != '_line')}"
+        )
+    if counted in frame.columns:
+        others = [
+            c for c in frame.columns if "conversion" in c.lower() and c not in (counted, "_line")
+        ]
+        if others:
+            warnings.append(
+                QualityWarning(
+                    str(path),
+                    f"conversions counted from {counted!r}, not {', '.join(map(repr, others))} "
+                    "(choose with [performance] conversions in project.toml)",
+                    frame.height,
+                )
+            )
+    frame = frame.rename({counted: "_conversions"}) if counted in frame.columns else frame
     reader = {"meta": _meta, "google": _google, "tiktok": _tiktok, "kag": _kag}[layout.kind]
-    frame, more = reader(path, frame)
-    return RawExport(path, layout.kind, frame, warnings + more)
+    out, more = reader(path, frame)
+    names = {k: v for k, v in ATTRIBUTES[layout.kind].items() if v in frame.columns}
+    attributes = frame.select(
+        "_line", *[pl.col(v).cast(pl.Utf8).str.strip_chars().alias(k) for k, v in names.items()]
+    )
+    out = out.join(attributes, on="_line", how="left")
+    return RawExport(path, layout.kind, out, warnings + more, tuple(names))
 
 
 def _unknown_columns(path: Path, frame: pl.DataFrame, layout: _Layout) -> list[QualityWarning]:
@@ -174,39 +202,6 @@ def _unknown_columns(path: Path, frame: pl.DataFrame, layout: _Layout) -> list[Q
         return []
     names = ", ".join(repr(c) for c in unknown[:6])
     return [QualityWarning(str(path), f"unknown column(s) ignored: {names}", len(unknown))]
-
-
-def parse_numbers(path: Path, frame: pl.DataFrame, column: str) -> pl.Expr:
-    """Numbers as exported ('1,234', '--' for zero, '$5.00'); a non-number names its lines."""
-    raw = pl.col(column).cast(pl.Utf8).str.strip_chars()
-    cleaned = raw.str.replace_all(r"[,$€£\s]", "").str.strip_suffix("%")
-    expr = pl.when(raw.is_null() | raw.is_in(ZERO_TOKENS)).then(pl.lit("0")).otherwise(cleaned)
-    parsed = frame.select(expr.cast(pl.Float64, strict=False).alias("v"), "_line", raw.alias("r"))
-    bad = parsed.filter(pl.col("v").is_null() | pl.col("v").is_nan())
-    if bad.height:
-        lines = ", ".join(str(v) for v in bad.get_column("_line").head(5).to_list())
-        value = bad.get_column("r").head(1).to_list()[0]
-        raise DataError(
-            f"{path}: column {column!r} has {bad.height} non-numeric value(s), "
-            f"e.g. {value!r} on line(s) {lines}; fix or re-export the file"
-        )
-    return expr.cast(pl.Float64)
-
-
-def parse_dates(path: Path, frame: pl.DataFrame, column: str) -> pl.Expr:
-    """Dates in ISO or the usual ads-manager forms; a bad date names its lines."""
-    raw = pl.col(column).cast(pl.Utf8).str.strip_chars()
-    expr = pl.coalesce([raw.str.strptime(pl.Date, f, strict=False) for f in DATE_FORMATS])
-    parsed = frame.select(expr.alias("v"), "_line", raw.alias("r"))
-    bad = parsed.filter(pl.col("v").is_null())
-    if bad.height:
-        lines = ", ".join(str(v) for v in bad.get_column("_line").head(5).to_list())
-        value = bad.get_column("r").head(1).to_list()[0]
-        raise DataError(
-            f"{path}: column {column!r} has {bad.height} unreadable date(s), "
-            f"e.g. {value!r} on line(s) {lines}; use YYYY-MM-DD"
-        )
-    return expr
 
 
 def _drop_summary_rows(
@@ -232,10 +227,23 @@ def _drop_summary_rows(
 
 
 def _optional_number(path: Path, frame: pl.DataFrame, column: str) -> pl.Expr:
-    """A count column that exports may leave out (then zero for every row)."""
+    """A count column that exports may leave out (then unknown, never zero)."""
     if column in frame.columns:
         return parse_numbers(path, frame, column)
-    return pl.lit(0.0, pl.Float64)
+    return pl.lit(None, pl.Float64)
+
+
+def _meta_count(path: Path, frame: pl.DataFrame, column: str) -> pl.Expr:
+    """Meta leaves result cells (link clicks, results) empty when there were none: zero;
+    a column left out of the export is unknown."""
+    if column in frame.columns:
+        return parse_numbers(path, frame, column, empty=0.0)
+    return pl.lit(None, pl.Float64)
+
+
+def _spend(path: Path, frame: pl.DataFrame, column: str) -> pl.Expr:
+    """Spend: an empty cell is no spend."""
+    return parse_numbers(path, frame, column, empty=0.0)
 
 
 def _optional_text(frame: pl.DataFrame, column: str) -> pl.Expr:
@@ -270,9 +278,9 @@ def _meta(path: Path, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[QualityWa
         parse_dates(path, frame, "Reporting ends").alias("period_end"),
         placement.alias("placement"),
         parse_numbers(path, frame, "Impressions").alias("impressions"),
-        _optional_number(path, frame, "Link clicks").alias("clicks"),
-        parse_numbers(path, frame, spend_cols[0]).alias("spend"),
-        _optional_number(path, frame, "Results").alias("conversions"),
+        _meta_count(path, frame, "Link clicks").alias("clicks"),
+        _spend(path, frame, spend_cols[0]).alias("spend"),
+        _meta_count(path, frame, "_conversions").alias("conversions"),
         pl.lit(currency).alias("currency"),
         pl.lit("meta").alias("source"),
         "_line",
@@ -308,8 +316,8 @@ def _google(path: Path, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Quality
         _optional_text(frame, "Network").str.to_lowercase().alias("placement"),
         parse_numbers(path, frame, "Impr.").alias("impressions"),
         parse_numbers(path, frame, "Clicks").alias("clicks"),
-        parse_numbers(path, frame, "Cost").alias("spend"),
-        _optional_number(path, frame, "Conversions").alias("conversions"),
+        _spend(path, frame, "Cost").alias("spend"),
+        _optional_number(path, frame, "_conversions").alias("conversions"),
         currency.alias("currency"),
         pl.lit("google").alias("source"),
         "_line",
@@ -337,8 +345,8 @@ def _tiktok(path: Path, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Quality
         _optional_text(frame, "Placement").str.to_lowercase().alias("placement"),
         parse_numbers(path, frame, "Impressions").alias("impressions"),
         parse_numbers(path, frame, "Clicks (destination)").alias("clicks"),
-        parse_numbers(path, frame, "Cost").alias("spend"),
-        _optional_number(path, frame, "Conversions").alias("conversions"),
+        _spend(path, frame, "Cost").alias("spend"),
+        _optional_number(path, frame, "_conversions").alias("conversions"),
         currency.alias("currency"),
         pl.lit("tiktok").alias("source"),
         "_line",
@@ -355,8 +363,8 @@ def _kag(path: Path, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[QualityWar
         pl.lit(None, pl.Utf8).alias("placement"),
         parse_numbers(path, frame, "Impressions").alias("impressions"),
         parse_numbers(path, frame, "Clicks").alias("clicks"),
-        parse_numbers(path, frame, "Spent").alias("spend"),
-        _optional_number(path, frame, "Approved_Conversion").alias("conversions"),
+        _spend(path, frame, "Spent").alias("spend"),
+        _optional_number(path, frame, "_conversions").alias("conversions"),
         pl.lit(None, pl.Utf8).alias("currency"),
         pl.lit("kag").alias("source"),
         "_line",

@@ -1,41 +1,53 @@
 """Train, evaluate, register and (when better and asked) promote a project's scoring model.
 
-Evaluation uses a time split (train on the past, test on creatives launched in the last
-TEST_WEEKS weeks) with the baselines beside the model; the registered model is then fitted
-on all data. Promotion needs both: the model beats every baseline on held-out CTR log loss,
-and it is no worse than the promoted model's settings refitted on the same split. The
-fits run FIT_THREADS at a time (XGBoost releases the GIL while it trains).
+Evaluation follows the data (``scoring.validation``): a time split when dates allow it,
+grouped K-fold for lifetime totals, a rolling-origin backtest for dated data whose entities
+all launched together; ``[scoring] evaluation`` or ``--eval`` chooses. The model and the
+baselines (and the promoted model's settings) are fitted on the same folds and compared
+paired, fold by fold, with a 95 % interval of the difference. Promotion needs the model to
+beat the best baseline on CTR log loss with an interval that excludes zero and not to be
+clearly worse than the promoted settings — or an explicit override, recorded as a decision.
+The registered model is then fitted on all data. Fits run FIT_THREADS at a time.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import polars as pl
 from sklearn.base import clone
 
 from creative_workbench import __version__
 from creative_workbench.config import Project
+from creative_workbench.errors import DataError
 from creative_workbench.pipeline.store import Store, current_user, now_utc
 from creative_workbench.pipeline.training_data import TrainingData, load_training_data
 from creative_workbench.scoring import registry
 from creative_workbench.scoring.baselines import baseline_models
-from creative_workbench.scoring.evaluation import (
-    Split,
-    calibration_table,
-    evaluate_fitted,
-    time_split,
-)
+from creative_workbench.scoring.evaluation import calibration_table
 from creative_workbench.scoring.explain import global_importance
 from creative_workbench.scoring.features import CREATIVE_FEATURES, TARGETS, FeatureSpec
 from creative_workbench.scoring.scorer import CreativeScorer
+from creative_workbench.scoring.validation import (
+    METHODS,
+    Plan,
+    Scored,
+    choose_method,
+    fit_and_score,
+    grouped_plan,
+    paired_differences,
+    rolling_plan,
+    summarise,
+    time_plan,
+)
 
 MODEL = "model (XGBoost)"
 PROMOTED = "promoted model settings"
-TOLERANCE = 1e-9
 FIT_THREADS = 2
+ROLLING_ORIGINS = 8
 
 
 @dataclass
@@ -45,8 +57,10 @@ class TrainingOutcome:
     version: str
     card: dict[str, Any]
     data: TrainingData
-    split: Split
+    plan: Plan
     comparison: dict[str, pl.DataFrame]
+    per_fold: dict[str, pl.DataFrame]
+    differences: dict[str, pl.DataFrame]
     calibration: pl.DataFrame
     importance: pl.DataFrame
     model: CreativeScorer
@@ -56,45 +70,74 @@ class TrainingOutcome:
     notes: list[str] = field(default_factory=list)
 
 
-def _metrics(table: pl.DataFrame) -> dict[str, Any]:
+def make_plan(
+    data: TrainingData, project: Project, method: str | None = None, test_weeks: int | None = None
+) -> Plan:
+    """The evaluation plan for DATA: METHOD, else [scoring] evaluation, else chosen."""
+    settings = project.config.scoring
+    if test_weeks is not None:
+        settings = settings.model_copy(update={"test_weeks": test_weeks})
+    method = method or settings.evaluation
+    if method == "auto":
+        method = choose_method(data.rows, settings.test_weeks)
+    if method not in METHODS:
+        raise DataError(f"unknown evaluation {method!r}; choose one of {', '.join(METHODS)}")
+    minimum = settings.min_test_rows
+    if method == "time":
+        return time_plan(data.rows, settings.test_weeks, minimum)
+    if method == "rolling":
+        return rolling_plan(data.rows, ROLLING_ORIGINS, minimum)
+    group = settings.group_by or "creative_id"
+    return grouped_plan(data.rows, group, settings.folds, settings.repeats, minimum)
+
+
+def type_columns(spec: FeatureSpec) -> tuple[str, ...]:
+    """What 'creative type' means for the rate-by-type baseline in this project."""
+    for name in ("ad_format", "campaign", "ad_type", "match_type"):
+        if name in spec.categorical:
+            return (name,)
+    return spec.categorical[:1] or ("placement",)
+
+
+def _metrics(table: pl.DataFrame, differences: pl.DataFrame) -> dict[str, Any]:
     rows = {
         r["model"]: {k: v for k, v in r.items() if k != "model"}
         for r in table.iter_rows(named=True)
     }
-    baselines = [v["log_loss"] for k, v in rows.items() if k not in (MODEL, PROMOTED)]
+    baselines = {k: v for k, v in rows.items() if k not in (MODEL, PROMOTED)}
+    losses = [v["log_loss"] for v in baselines.values() if v["log_loss"] is not None]
     return {
         "model": rows.get(MODEL, {}),
-        "baselines": {k: v for k, v in rows.items() if k not in (MODEL, PROMOTED)},
+        "baselines": baselines,
         "promoted_settings": rows.get(PROMOTED),
-        "best_baseline_log_loss": min(baselines) if baselines else None,
+        "best_baseline_log_loss": min(losses) if losses else None,
+        "paired": differences.to_dicts(),
     }
 
 
 def evaluate(
     data: TrainingData,
-    test_weeks: int,
+    plan: Plan,
     scorer: CreativeScorer,
     promoted: CreativeScorer | None = None,
-    pool: Executor | None = None,
-) -> tuple[Split, dict[str, pl.DataFrame], dict[str, Any]]:
-    """Fit model, baselines (and the promoted settings) on the past; score the later weeks.
-    POOL: an executor to fit them in (threads), else one after another."""
-    split = time_split(data.rows, test_weeks)
+    submit: Any = None,
+) -> tuple[Scored, dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
+    """Fit model, baselines (and the promoted settings) on every fold of PLAN; returns the
+    scores, the mean metrics per target and the paired differences per target."""
     spec = scorer.features or CREATIVE_FEATURES
-    models: dict[str, Any] = {MODEL: scorer, **baseline_models(spec.static)}
+    models: dict[str, Any] = {MODEL: scorer, **baseline_models(spec.static, type_columns(spec))}
     same = promoted is not None and _settings(promoted) == _settings(scorer)
     if promoted is not None and not same:
         models[PROMOTED] = promoted
-    if pool is None:
-        fitted = {name: clone(model).fit(split.train) for name, model in models.items()}
-    else:
-        futures = {name: pool.submit(clone(m).fit, split.train) for name, m in models.items()}
-        fitted = {name: future.result() for name, future in futures.items()}
-    tables = {target: evaluate_fitted(fitted, split.test, target) for target in TARGETS}
-    if same:  # the same settings on the same split: the same model, fitted and scored once
-        fitted[PROMOTED] = fitted[MODEL]
-        tables = {target: _repeat_as_promoted(table) for target, table in tables.items()}
-    return split, tables, fitted
+    scored = fit_and_score(models, plan, MODEL, submit=submit)
+    if same:  # the same settings on the same folds: the same model, fitted and scored once
+        scored.per_fold = {t: _repeat_as_promoted(v) for t, v in scored.per_fold.items()}
+    comparison = {t: summarise(v) for t, v in scored.per_fold.items()}
+    differences = {
+        t: paired_differences(v, MODEL, plan, single_intervals=scored.intervals.get(t))
+        for t, v in scored.per_fold.items()
+    }
+    return scored, comparison, differences
 
 
 def _repeat_as_promoted(table: pl.DataFrame) -> pl.DataFrame:
@@ -106,14 +149,21 @@ def train_project(
     project: Project,
     *,
     promote: bool = False,
-    test_weeks: int = 8,
+    test_weeks: int | None = None,
     features: FeatureSpec | None = None,
     who: str | None = None,
+    evaluation: str | None = None,
+    override: str | None = None,
 ) -> TrainingOutcome:
-    """Train and register a model for PROJECT; promote it when asked and when better."""
+    """Train and register a model for PROJECT; promote it when asked and when better (or
+    when asked with an OVERRIDE reason, recorded as the decision)."""
     who = who or current_user()
     data = load_training_data(project)
-    scorer = CreativeScorer(features=features)
+    plan = make_plan(data, project, evaluation, test_weeks)
+    scorer = CreativeScorer(
+        features=features or data.features,
+        min_category_rows=project.config.scoring.min_category_rows,
+    )
     previous = registry.promoted_version(project.models_dir)
     previous_settings = None
     if previous is not None:
@@ -121,18 +171,13 @@ def train_project(
         previous_settings = clone(loaded)
     with ThreadPoolExecutor(FIT_THREADS) as pool:
         final_fit = pool.submit(clone(scorer).fit, data.rows)
-        split, tables, fitted = evaluate(data, test_weeks, scorer, previous_settings, pool)
+        scored, tables, differences = evaluate(data, plan, scorer, previous_settings, pool.submit)
         final = final_fit.result()
-    model_eval = fitted[MODEL]
-    test_rate = model_eval.predict_rate(split.test, "ctr")
-    calibration = calibration_table(
-        test_rate,
-        split.test.get_column("clicks").to_numpy(),
-        split.test.get_column("impressions").to_numpy(),
-    )
+    calibration = calibration_table(*scored.held_out)
     importance = global_importance(final, data.rows)
-    metrics = {target: _metrics(table) for target, table in tables.items()}
-    decision, better = _decide(metrics["ctr"], previous, promote)
+    metrics = {t: _metrics(tables[t], differences[t]) for t in TARGETS}
+    decision, better = _decide(differences["ctr"], previous, promote, override)
+    notes = [*data.notes, *final.notes_, *_metric_notes(tables)]
     card = {
         "created_at": now_utc(),
         "created_by": who,
@@ -141,6 +186,7 @@ def train_project(
         "training": {
             "rows": data.rows.height,
             "creatives": final.n_creatives_,
+            "attributes_from": data.source,
             "data_hash": registry.data_hash(_model_columns(data.rows, final)),
             "first_day": str(data.rows.get_column("period_start").min()),
             "last_day": str(data.rows.get_column("period_end").max()),
@@ -149,15 +195,15 @@ def train_project(
         "features": final.encoder_.spec.to_dict(),
         "parameters": {k: v for k, v in final.get_params().items() if k != "features"},
         "evaluation": {
-            "method": "time split, grouped by creative",
-            "test_weeks": test_weeks,
-            "cutoff": str(split.cutoff),
-            "train_rows": split.train.height,
-            "test_rows": split.test.height,
-            "test_creatives": split.test.get_column("creative_id").n_unique(),
+            "method": plan.description,
+            "kind": plan.method,
+            "folds": len(plan.folds),
+            "test_weeks": test_weeks or project.config.scoring.test_weeks,
+            "train_rows": int(np.mean([f.train.height for f in plan.folds])),
+            "test_rows": int(np.mean([f.test.height for f in plan.folds])),
         },
         "metrics": metrics,
-        "notes": final.notes_,
+        "notes": notes,
         "promotion": decision,
     }
     version = registry.save_model(project.models_dir, final, card)
@@ -167,6 +213,7 @@ def train_project(
         {
             "version": version,
             "rows": data.rows.height,
+            "evaluation": plan.description,
             "ctr_log_loss": metrics["ctr"]["model"].get("log_loss"),
         },
         who=who,
@@ -179,16 +226,26 @@ def train_project(
         version,
         registry.read_card(project.models_dir, version),
         data,
-        split,
+        plan,
         tables,
+        scored.per_fold,
+        differences,
         calibration,
         importance,
         final,
         promoted,
         decision,
         previous,
-        list(final.notes_),
+        notes,
     )
+
+
+def _metric_notes(tables: dict[str, pl.DataFrame]) -> list[str]:
+    notes = []
+    cvr = tables.get("cvr")
+    if cvr is not None and cvr.height and cvr.get_column("log_loss").is_null().all():
+        notes.append("CVR metrics are shown as —: the test data has no conversions")
+    return notes
 
 
 def _settings(scorer: CreativeScorer) -> dict[str, Any]:
@@ -208,23 +265,32 @@ def _model_columns(rows: pl.DataFrame, scorer: CreativeScorer) -> pl.DataFrame:
     return rows.select([c for c in dict.fromkeys(keep) if c in rows.columns])
 
 
-def _decide(ctr: dict[str, Any], previous: str | None, asked: bool) -> tuple[str, bool]:
-    """Whether the new model is better, and the sentence that says why."""
-    loss = ctr["model"].get("log_loss")
-    best = ctr["best_baseline_log_loss"]
-    if loss is None or best is None or loss >= best:
-        return (
-            f"not promoted: held-out CTR log loss {loss:.6f} does not beat the best "
-            f"baseline ({best:.6f})",
-            False,
+def _ci(row: dict[str, Any]) -> str:
+    return f"{row['difference']:+.3g} [95 % CI {row['ci_low']:+.3g}, {row['ci_high']:+.3g}]"
+
+
+def _decide(
+    paired: pl.DataFrame, previous: str | None, asked: bool, override: str | None
+) -> tuple[str, bool]:
+    """Whether the new model may be promoted, and the sentence that says why."""
+    rows = {r["versus"]: r for r in paired.iter_rows(named=True)} if paired.height else {}
+    baselines = {k: v for k, v in rows.items() if k != PROMOTED}
+    if not baselines:
+        return "not promoted: no baseline could be compared on CTR", False
+    best = max(baselines.values(), key=lambda r: r["difference"])  # the smallest gain
+    old = rows.get(PROMOTED)
+    if not best["ci_high"] < 0:
+        reason = (
+            f"held-out CTR log loss vs {best['versus']}: {_ci(best)} does not exclude zero"
+            if best["difference"] < 0
+            else f"held-out CTR log loss vs {best['versus']}: {_ci(best)} — not better"
         )
-    old = (ctr.get("promoted_settings") or {}).get("log_loss")
-    if old is not None and loss > old + TOLERANCE:
-        return (
-            f"not promoted: held-out CTR log loss {loss:.6f} is worse than the promoted "
-            f"model's settings on the same split ({old:.6f})",
-            False,
-        )
-    versus = f" and matches or beats {previous} ({old:.6f})" if old is not None else ""
-    reason = f"beats every baseline ({loss:.6f} < {best:.6f}){versus}"
-    return (f"promoted: {reason}" if asked else f"promotable (not asked): {reason}"), True
+    elif old is not None and old["ci_low"] > 0:
+        reason = f"clearly worse than the promoted model's settings: {_ci(old)}"
+    else:
+        versus = f"; vs {previous}'s settings {_ci(old)}" if old is not None else ""
+        reason = f"beats every baseline (vs {best['versus']} {_ci(best)}){versus}"
+        return (f"promoted: {reason}" if asked else f"promotable (not asked): {reason}"), True
+    if asked and override:
+        return f"promoted by override ({override}); {reason}", True
+    return f"not promoted: {reason}", False

@@ -1,21 +1,31 @@
 """The scoring model's training table: performance rows joined with creative attributes.
 
-Composition across stages lives here (scoring never imports research): hook features come
-from `research.messaging.label_copy`, the model matrix from `scoring.features`.
+Three sources of attributes, in this order: a creatives table whose attribute columns are
+declared and typed under [scoring] attributes in project.toml; the studio's own video
+creatives table (the demo's columns, CreativesSchema); or, without a creatives table, the
+columns of the performance export itself (campaign, ad set, age, gender, interest,
+keyword, placement, ...). Composition across stages lives here (scoring never imports
+research): hook features come from `research.messaging.label_copy`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
 from creative_workbench.config import Project
-from creative_workbench.ingest.creatives import load_creatives
+from creative_workbench.ingest.creatives import creatives_path, load_creatives
 from creative_workbench.ingest.performance import PerformanceData, load_performance
-from creative_workbench.ingest.performance_formats import QualityWarning
+from creative_workbench.ingest.performance_values import QualityWarning
+from creative_workbench.pipeline.attributes import declared_rows, derived_rows
 from creative_workbench.research.messaging import label_copy
-from creative_workbench.scoring.features import add_creative_features, add_delivery_features
+from creative_workbench.scoring.features import (
+    CREATIVE_FEATURES,
+    FeatureSpec,
+    add_creative_features,
+    add_delivery_features,
+)
 
 HOOK_TEXT = "_hook_text"
 
@@ -28,6 +38,14 @@ class TrainingData:
     creatives: pl.DataFrame
     performance: PerformanceData
     warnings: list[QualityWarning]
+    features: FeatureSpec = CREATIVE_FEATURES
+    source: str = "creatives table"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def dated(self) -> bool:
+        """Whether every row has a reporting period (else lifetime totals)."""
+        return self.rows.get_column("period_start").null_count() == 0
 
     def warning_lines(self) -> list[str]:
         """One sentence per data-quality warning (or a line saying there were none)."""
@@ -88,9 +106,17 @@ def join_performance(
 
 
 def load_training_data(project: Project) -> TrainingData:
-    """Load creatives and performance for PROJECT and join them (validated at the edge)."""
-    creatives = load_creatives(project)
+    """Load performance and the creatives' attributes for PROJECT (validated at the edge)."""
     performance = load_performance(project)
+    declared = project.config.scoring.attributes
+    if declared or not creatives_path(project).is_file():
+        build = declared_rows if creatives_path(project).is_file() else derived_rows
+        rows, creatives, spec, notes = build(project, performance)
+        source = "creatives table" if build is declared_rows else "performance export"
+        return TrainingData(
+            rows, creatives, performance, list(performance.warnings), spec, source, notes
+        )
+    creatives = load_creatives(project)
     early = project.config.thresholds.brand_early_s
     rows, unknown = join_performance(performance.frame, creatives, early)
     warnings = list(performance.warnings)

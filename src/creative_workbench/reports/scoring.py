@@ -212,3 +212,8 @@ def track_record_figure(summary: pl.DataFrame) -> go.Figure:
         },
     )
     return figure
+
+
+def for_display(frame: pl.DataFrame) -> pl.DataFrame:
+    """FRAME with undefined metrics (NaN) as missing, so tables show them as —."""
+    return frame.with_columns(pl.col(pl.Float64, pl.Float32).fill_nan(None))

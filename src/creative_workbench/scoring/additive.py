@@ -11,13 +11,17 @@ into one model whose outputs sit side by side, so each feature is looked up once
 (the margin of an all-missing row), so base-score conventions are never re-implemented.
 Boosters with deeper trees, linear boosters or vector leaves do not compile (None), and
 callers fall back to XGBoost's own predict.
+
+Unknown values are neutral: ``with_neutral_unknowns`` sets the missing and unseen slots of
+each categorical table to the weighted mean of its known categories, so a value without
+history moves the prediction by exactly the average effect (it contributes nothing).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -210,6 +214,31 @@ class AdditiveModel:
         for columns, step in parts:
             values[:, columns] = step.regrid(thresholds, codes)
         return StepFunction(categorical, thresholds, values)
+
+    def with_neutral_unknowns(self, weights: Mapping[str, Sequence[float]]) -> AdditiveModel:
+        """This model with each categorical feature's missing and unseen slots set to the
+        WEIGHTS-weighted mean (training impressions per category code) of its known codes."""
+        steps = dict(self.steps)
+        for name, raw in weights.items():
+            step = steps.get(name)
+            if step is None or not step.categorical or not len(raw):
+                continue
+            weight = np.asarray(raw, float)
+            known = step.values[: weight.size]
+            if weight.sum() <= 0:
+                weight = np.ones(weight.size)
+            centre = (weight[:, None] * known).sum(axis=0) / weight.sum()
+            values = step.values.copy()
+            values[-2:] = centre
+            steps[name] = StepFunction(True, step.thresholds, values)
+        return replace(self, steps=steps)
+
+    def terms(self, columns: Mapping[str, np.ndarray], key: str) -> dict[str, np.ndarray]:
+        """Each feature's margin term for booster KEY's first output, per row."""
+        at = self.outputs[key].start
+        return {
+            name: step.values[:, at][step.index(columns[name])] for name, step in self.steps.items()
+        }
 
     def margins(self, columns: Mapping[str, np.ndarray], key: str | None = None) -> np.ndarray:
         """Margins of rows given their matrix COLUMNS by name (float32, NaN = missing):

@@ -24,6 +24,17 @@ from creative_workbench.errors import DataError
 from creative_workbench.scoring.features import TARGETS
 
 EPS = 1e-7
+CONSTANT = 1e-9
+
+
+def is_constant(values: np.ndarray) -> bool:
+    """Whether VALUES are one number up to float noise (relative 1e-9): rank metrics of
+    such a predictor are undefined, not 0.5 or 0."""
+    values = np.asarray(values, float)
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return True
+    return float(np.ptp(values)) <= CONSTANT * max(1e-12, float(np.abs(values).max()))
 
 
 @dataclass(frozen=True)
@@ -79,22 +90,22 @@ def click_auc(rate: np.ndarray, successes: np.ndarray, trials: np.ndarray) -> fl
     labels = np.r_[np.ones_like(s), np.zeros_like(s)]
     weights = np.r_[s, n - s]
     keep = weights > 0
-    if len(set(labels[keep])) < 2 or np.ptp(scores[keep]) == 0:
-        return 0.5
+    if len(set(labels[keep])) < 2 or is_constant(scores[keep]):
+        return float("nan")
     return float(roc_auc_score(labels[keep], scores[keep], sample_weight=weights[keep]))
 
 
 def spearman(predicted: np.ndarray, observed: np.ndarray) -> float:
     """Rank correlation of predicted vs observed rates across creatives."""
     keep = np.isfinite(predicted) & np.isfinite(observed)
-    if keep.sum() < 3 or np.ptp(predicted[keep]) == 0:
-        return 0.0
+    if keep.sum() < 3 or is_constant(predicted[keep]) or is_constant(observed[keep]):
+        return float("nan")
     return float(stats.spearmanr(predicted[keep], observed[keep]).statistic)
 
 
 def top_quintile_precision(predicted: np.ndarray, observed: np.ndarray) -> float:
     """Of the 20% predicted best, the share whose observed rate beats the median."""
-    if predicted.size < 5:
+    if predicted.size < 5 or is_constant(predicted):
         return float("nan")
     top = np.argsort(-predicted, kind="stable")[: max(1, predicted.size // 5)]
     return float((observed[top] > np.median(observed)).mean())
@@ -176,9 +187,15 @@ def score(
     level: float = 0.8,
 ) -> dict[str, float]:
     """Every metric for one model: log loss, AUC and calibration per row (impression
-    level); Spearman, top-quintile precision and coverage per creative (GROUPS)."""
+    level); Spearman, top-quintile precision and coverage per creative (GROUPS). Rows whose
+    counts are unknown are left out; with no positives every metric is undefined (NaN)."""
     n = np.asarray(trials, float)
+    known = np.isfinite(np.asarray(successes, float)) & np.isfinite(n)
+    n = np.where(known, n, 0.0)
     keep = n > 0
+    names = ["log_loss", "auc", "spearman", "top_quintile_precision", "ece"]
+    if not keep.any() or np.nansum(np.asarray(successes, float)[keep]) == 0:
+        return dict.fromkeys(names + (["coverage"] if interval is not None else []), float("nan"))
     rate, s, n = np.asarray(rate, float)[keep], np.asarray(successes, float)[keep], n[keep]
     s = np.minimum(s, n)
     groups = np.arange(n.size) if groups is None else np.asarray(groups)[keep]

@@ -1,8 +1,9 @@
 """Why the model predicts what it does, in the creative attributes' own words.
 
-Per prediction: XGBoost ``pred_contribs`` (SHAP values on the log-odds scale), one per
-attribute, summing with the bias to the prediction. Globally: the mean absolute
-contribution of each attribute over a table of creatives.
+Per prediction: one contribution per attribute on the log-odds scale (the additive model's
+term minus its training average, or XGBoost's SHAP values for deeper models), summing with
+the bias to the prediction. A value without history contributes 0 and reads "new value —
+no history". Globally: the mean absolute contribution of each attribute over a table.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from creative_workbench.scoring.features import DELIVERY_COLUMNS, label
+from creative_workbench.scoring.features import DELIVERY_COLUMNS, MISSING, NEW_VALUE, label
 from creative_workbench.scoring.scorer import CreativeScorer
 
 
@@ -28,12 +29,19 @@ def contributions(
     )
     parts = []
     for j, name in enumerate(names):
+        shown = scorer.encoder_.decode(name, matrix[:, j])
+        if name in scorer.encoder_.categories:
+            raw = frame.get_column(name).cast(pl.Utf8).fill_null(MISSING).to_list()
+            shown = [
+                f"{r} ({NEW_VALUE})" if v == NEW_VALUE else v
+                for r, v in zip(raw, shown, strict=True)
+            ]
         parts.append(
             pl.DataFrame(
                 {
                     id_col: ids,
                     "attribute": [label(name)] * frame.height,
-                    "value": scorer.encoder_.decode(name, matrix[:, j]),
+                    "value": shown,
                     "contribution": values[:, j].astype(np.float64),
                 }
             )
@@ -42,7 +50,9 @@ def contributions(
 
 
 def describe(attribute: str, value: str, contribution: float) -> str:
-    """'angle = social_proof raises CTR (+0.19 log-odds)'."""
+    """'angle = social_proof raises it (+0.19)'; a value without history says so."""
+    if NEW_VALUE in value:
+        return f"{attribute} = {value}: no credit or blame (0.00)"
     verb = "raises" if contribution >= 0 else "lowers"
     return f"{attribute} = {value} {verb} it ({contribution:+.2f})"
 
@@ -66,10 +76,11 @@ def top_reasons(
         .otherwise(pl.lit("(varies)"))
         .alias("value"),
     )
+    new = pl.col("value").str.contains(NEW_VALUE, literal=True)
     ranked = mean.with_columns(
         pl.col("contribution").abs().rank("ordinal", descending=True).over(id_col).alias("_r")
     )
-    top = ranked.filter(pl.col("_r") <= k).sort(id_col, "_r")
+    top = ranked.filter((pl.col("_r") <= k) | new).sort(id_col, "_r")
     sentences = [
         describe(a, v, c)
         for a, v, c in top.select("attribute", "value", "contribution").iter_rows()

@@ -12,6 +12,8 @@ from creative_workbench.errors import ConfigError, DataError
 from creative_workbench.placements import get_placement
 
 MISSING = "(none)"
+NEW_VALUE = "new value — no history"
+MIN_CATEGORY_ROWS = 5
 DELIVERY_COLUMNS = ("age_days", "weekday")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 TARGETS = {"ctr": ("clicks", "impressions"), "cvr": ("conversions", "clicks")}
@@ -148,6 +150,14 @@ def check_columns(frame: pl.DataFrame, columns: tuple[str, ...], what: str) -> N
         raise DataError(f"{what}: missing column(s) {missing}")
 
 
+def known_rows(frame: pl.DataFrame, target: str) -> pl.DataFrame:
+    """Rows whose TARGET counts are both known (an unknown count is never a zero)."""
+    successes, trials = TARGETS[target]
+    if successes not in frame.columns or trials not in frame.columns:
+        return frame.clear()
+    return frame.filter(pl.col(successes).is_not_null() & pl.col(trials).is_not_null())
+
+
 def aggregate_counts(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Sum impressions, clicks, conversions per KEYS (lossless for rate models whose
     inputs are constant within a key)."""
@@ -157,19 +167,35 @@ def aggregate_counts(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
 
 @dataclass
 class FeatureEncoder:
-    """Categories learnt at fit time; unseen values become missing (NaN) at predict."""
+    """Categories learnt at fit time. A value seen in fewer than MIN_ROWS training rows, or
+    never, is unknown (NaN) at predict; WEIGHTS (training impressions per category) define
+    what "unknown" predicts: the impression-weighted average of the known values."""
 
     spec: FeatureSpec
     categories: dict[str, list[str]] = field(default_factory=dict)
+    weights: dict[str, list[float]] = field(default_factory=dict)
+    min_rows: int = MIN_CATEGORY_ROWS
 
-    def fit(self, frame: pl.DataFrame) -> FeatureEncoder:
+    def fit(self, frame: pl.DataFrame, weight: str = "impressions") -> FeatureEncoder:
         check_columns(frame, self.spec.columns, "feature table")
-        self.categories = {
-            column: sorted(
-                frame.get_column(column).cast(pl.Utf8).fill_null(MISSING).unique().to_list()
+        trials = (
+            pl.col(weight).cast(pl.Float64).fill_null(0.0)
+            if weight in frame.columns
+            else pl.lit(1.0)
+        )
+        self.categories, self.weights = {}, {}
+        for column in self.spec.categorical:
+            counts = (
+                frame.select(
+                    pl.col(column).cast(pl.Utf8).fill_null(MISSING).alias("v"), trials.alias("w")
+                )
+                .group_by("v")
+                .agg(pl.len().alias("n"), pl.col("w").sum())
+                .filter(pl.col("n") >= self.min_rows)
+                .sort("v")
             )
-            for column in self.spec.categorical
-        }
+            self.categories[column] = counts.get_column("v").to_list()
+            self.weights[column] = counts.get_column("w").to_list()
         return self
 
     @property
@@ -210,18 +236,39 @@ class FeatureEncoder:
         """Readable values of one matrix column (category names or numbers)."""
         if column in self.categories:
             names = self.categories[column]
-            return [names[int(v)] if np.isfinite(v) else "(new)" for v in values]
+            return [names[int(v)] if np.isfinite(v) else NEW_VALUE for v in values]
         return [f"{v:.3g}" if np.isfinite(v) else MISSING for v in values]
+
+    def unknown(self, frame: pl.DataFrame) -> dict[str, np.ndarray]:
+        """Per categorical column, which rows hold a value without history (bool)."""
+        return {
+            column: np.isnan(values)
+            for column, values in self.columns(frame).items()
+            if column in self.categories
+        }
 
     def subset(self, spec: FeatureSpec) -> FeatureEncoder:
         """An encoder for fewer columns with the same categories."""
-        return FeatureEncoder(spec, {c: self.categories[c] for c in spec.categorical})
+        return FeatureEncoder(
+            spec,
+            {c: self.categories[c] for c in spec.categorical},
+            {c: self.weights[c] for c in spec.categorical if c in self.weights},
+            self.min_rows,
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"spec": self.spec.to_dict(), "categories": self.categories}
+        return {
+            "spec": self.spec.to_dict(),
+            "categories": self.categories,
+            "weights": self.weights,
+            "min_rows": self.min_rows,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FeatureEncoder:
         return cls(
-            FeatureSpec.from_dict(data["spec"]), {k: list(v) for k, v in data["categories"].items()}
+            FeatureSpec.from_dict(data["spec"]),
+            {k: list(v) for k, v in data["categories"].items()},
+            {k: [float(w) for w in v] for k, v in data.get("weights", {}).items()},
+            int(data.get("min_rows", 1)),
         )

@@ -8,6 +8,10 @@ predicts (logit scale); quantile models learn how far creatives with given attri
 from their prediction, and the interval is the prediction moved by those quantiles.
 Evaluation reports the empirical coverage on held-out creatives.
 
+Unknown values are neutral: a categorical value seen in fewer than ``min_category_rows``
+training rows, or never, predicts what the attribute's known values predict on average
+(impression-weighted), and its contribution is zero (see ``scoring.unknowns``).
+
 Prediction: boosters of single-split trees (the default) are compiled into one lookup
 table per attribute (``additive.AdditiveModel``), exact and several times faster than
 XGBoost's predict on large candidate tables; deeper models use XGBoost's inplace predict.
@@ -15,7 +19,6 @@ XGBoost's predict on large candidate tables; deeper models use XGBoost's inplace
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -27,23 +30,29 @@ from scipy.special import expit, logit
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from creative_workbench.atomic import atomic_write_text
 from creative_workbench.errors import DataError
 from creative_workbench.scoring.additive import AdditiveModel
+from creative_workbench.scoring.contributions import (
+    attribute_contributions,
+    categorical_weights,
+    training_centres,
+)
 from creative_workbench.scoring.features import (
     CREATIVE_FEATURES,
+    MIN_CATEGORY_ROWS,
     TARGETS,
     FeatureEncoder,
     FeatureSpec,
     aggregate_counts,
     check_columns,
+    known_rows,
 )
+from creative_workbench.scoring.persistence import load_scorer, save_scorer
 from creative_workbench.scoring.shrinkage import fit_beta_prior, shrunk_rate
+from creative_workbench.scoring.unknowns import marginalise
 
-FILES = {"ctr": "model.ubj", "cvr": "cvr.ubj"}
 OOF_FOLDS = 4
 PARALLEL_ROWS = 50_000
-INTERVAL_FILES = {"ctr": "model_interval.ubj", "cvr": "cvr_interval.ubj"}
 
 
 def free_cores() -> int:
@@ -64,7 +73,8 @@ class CreativeScorer(BaseEstimator):
         features: attribute columns (default: creative attributes).
         n_estimators, max_depth, learning_rate, min_child_weight, reg_lambda, subsample:
             XGBoost settings of the rate models (min_child_weight in binomial information,
-            roughly expected clicks per leaf). The default depth 1 makes the model additive
+            roughly expected clicks per leaf; cvr_min_child_weight for the conversion model,
+            whose leaves hold far fewer events). The default depth 1 makes the model additive
             in the attributes on the log-odds scale, each effect of any shape (a boosted
             GAM), so explanations are exact; raise max_depth to learn interactions.
         interval_level: central coverage of the prediction intervals.
@@ -84,6 +94,7 @@ class CreativeScorer(BaseEstimator):
         max_depth: int = 1,
         learning_rate: float = 0.4,
         min_child_weight: float = 200.0,
+        cvr_min_child_weight: float = 20.0,
         reg_lambda: float = 5.0,
         subsample: float = 0.9,
         interval_level: float = 0.8,
@@ -91,6 +102,7 @@ class CreativeScorer(BaseEstimator):
         min_creatives: int = 30,
         min_clicks: int = 200,
         min_conversions: int = 30,
+        min_category_rows: int = MIN_CATEGORY_ROWS,
         nthread: int = 2,
         random_state: int = 0,
     ) -> None:
@@ -99,6 +111,7 @@ class CreativeScorer(BaseEstimator):
         self.max_depth = max_depth
         self.learning_rate = learning_rate
         self.min_child_weight = min_child_weight
+        self.cvr_min_child_weight = cvr_min_child_weight
         self.reg_lambda = reg_lambda
         self.subsample = subsample
         self.interval_level = interval_level
@@ -106,6 +119,7 @@ class CreativeScorer(BaseEstimator):
         self.min_creatives = min_creatives
         self.min_clicks = min_clicks
         self.min_conversions = min_conversions
+        self.min_category_rows = min_category_rows
         self.nthread = nthread
         self.random_state = random_state
 
@@ -118,10 +132,9 @@ class CreativeScorer(BaseEstimator):
         spec = self.features or CREATIVE_FEATURES
         check_columns(X, ("impressions", "clicks", "conversions"), "training table")
         self._check_enough(X)
-        self.encoder_ = FeatureEncoder(spec).fit(X)
+        self.encoder_ = FeatureEncoder(spec, min_rows=self.min_category_rows).fit(X)
         self.feature_names_in_ = np.array(self.encoder_.feature_names, dtype=object)
         self.n_features_in_ = len(self.feature_names_in_)
-        units = self._units(X, spec)
         self.boosters_: dict[str, xgb.Booster] = {}
         self.interval_boosters_: dict[str, xgb.Booster] = {}
         self.notes_: list[str] = []
@@ -132,10 +145,12 @@ class CreativeScorer(BaseEstimator):
                 )
                 continue
             self.boosters_[target] = self._fit_rate(X, self.encoder_, successes, trials)
+            units = self._units(known_rows(X, target), spec)
             self.interval_boosters_[target] = self._fit_interval(units, successes, trials)
         self.n_rows_ = X.height
-        self.n_creatives_ = units.height
+        self.n_creatives_ = self._units(X, spec).height
         self.additive_ = self._compile()
+        self.centres_ = training_centres(self, X)
         return self
 
     def _check_enough(self, X: pl.DataFrame) -> None:
@@ -161,6 +176,10 @@ class CreativeScorer(BaseEstimator):
         counts = aggregate_counts(X, ["creative_id"])
         firsts = X.group_by("creative_id", maintain_order=True).agg(pl.col(static).first())
         return counts.join(firsts, on="creative_id", how="left")
+
+    @staticmethod
+    def _target(successes: str) -> str:
+        return next(t for t, (s, _) in TARGETS.items() if s == successes)
 
     def _threads(self, rows: int) -> int:
         return max(1, min(self.nthread, free_cores())) if rows >= PARALLEL_ROWS else 1
@@ -214,6 +233,7 @@ class CreativeScorer(BaseEstimator):
         trials: str,
         rounds: int | None = None,
     ) -> xgb.Booster:
+        rows = known_rows(rows, self._target(successes))
         rows = aggregate_counts(rows, list(encoder.spec.columns)).filter(pl.col(trials) > 0)
         n = rows.get_column(trials).to_numpy().astype(float)
         s = np.minimum(rows.get_column(successes).to_numpy().astype(float), n)
@@ -222,7 +242,9 @@ class CreativeScorer(BaseEstimator):
         params = self._params(
             "binary:logistic",
             rows.height,
-            min_child_weight=self.min_child_weight,
+            min_child_weight=self.cvr_min_child_weight
+            if successes == TARGETS["cvr"][0]
+            else self.min_child_weight,
             reg_lambda=self.reg_lambda,
             subsample=self.subsample,
             base_score=base,
@@ -276,7 +298,11 @@ class CreativeScorer(BaseEstimator):
         encoder = self.encoder_
         types = dict(zip(encoder.feature_names, encoder.feature_types, strict=True))
         codes = {column: len(values) for column, values in encoder.categories.items()}
-        return AdditiveModel.compile(self._boosters(), types, codes)
+        compiled = AdditiveModel.compile(self._boosters(), types, codes)
+        return None if compiled is None else compiled.with_neutral_unknowns(encoder.weights)
+
+    def _categorical_weights(self, names: list[str]) -> dict[int, np.ndarray]:
+        return categorical_weights(self.encoder_, names)
 
     def _margins(self, X: pl.DataFrame, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
         """Raw margins of the boosters KEYS for rows X (quantile models: one column each)."""
@@ -291,7 +317,11 @@ class CreativeScorer(BaseEstimator):
         for key in keys:
             booster, names = boosters[key]
             matrix = np.column_stack([columns[n] for n in names]).astype(np.float32)
-            found[key] = booster.inplace_predict(matrix, predict_type="margin")
+            found[key] = marginalise(
+                lambda m, b=booster: b.inplace_predict(m, predict_type="margin"),
+                matrix,
+                self._categorical_weights(names),
+            )
         return found
 
     def predict_rate(self, X: pl.DataFrame, target: str = "ctr") -> np.ndarray:
@@ -335,54 +365,20 @@ class CreativeScorer(BaseEstimator):
         return pl.DataFrame({k: v.astype(np.float64) for k, v in columns.items()})
 
     def contributions(self, X: pl.DataFrame, target: str = "ctr") -> np.ndarray:
-        """Per-row, per-attribute log-odds contributions; the last column is the bias."""
+        """Per-row, per-attribute log-odds contributions; the last column is the bias.
+        A value without history contributes exactly 0; the row still sums to its margin."""
         check_is_fitted(self)
-        return self.boosters_[target].predict(self._matrix(X), pred_contribs=True)
+        return attribute_contributions(self, X, target)
 
     # -- persistence (XGBoost's own format + JSON; never pickle) ---------------------------
     def save(self, folder: Path) -> list[Path]:
         """Write the boosters as UBJ and the encoder/settings as scorer.json into FOLDER."""
         check_is_fitted(self)
-        folder.mkdir(parents=True, exist_ok=True)
-        written = []
-        for target, booster in self.boosters_.items():
-            for files, model in (
-                (FILES, booster),
-                (INTERVAL_FILES, self.interval_boosters_[target]),
-            ):
-                path = folder / files[target]
-                model.save_model(str(path))
-                written.append(path)
-        state = {
-            "params": {k: v for k, v in self.get_params().items() if k != "features"},
-            "encoder": self.encoder_.to_dict(),
-            "targets": list(self.boosters_),
-            "notes": self.notes_,
-            "n_rows": self.n_rows_,
-            "n_creatives": self.n_creatives_,
-        }
-        written.append(atomic_write_text(folder / "scorer.json", json.dumps(state, indent=2)))
-        return written
+        return save_scorer(self, folder)
 
     @classmethod
     def load(cls, folder: Path) -> CreativeScorer:
         """Read a scorer written by save()."""
-        state = json.loads((folder / "scorer.json").read_text("utf-8"))
-        encoder = FeatureEncoder.from_dict(state["encoder"])
-        scorer = cls(features=encoder.spec, **state["params"])
-        scorer.encoder_ = encoder
-        scorer.feature_names_in_ = np.array(encoder.feature_names, dtype=object)
-        scorer.n_features_in_ = len(encoder.feature_names)
-        scorer.boosters_, scorer.interval_boosters_ = {}, {}
-        for target in state["targets"]:
-            for store, files in (
-                (scorer.boosters_, FILES),
-                (scorer.interval_boosters_, INTERVAL_FILES),
-            ):
-                booster = xgb.Booster()
-                booster.load_model(str(folder / files[target]))
-                store[target] = booster
-        scorer.notes_ = list(state["notes"])
-        scorer.n_rows_, scorer.n_creatives_ = state["n_rows"], state["n_creatives"]
+        scorer = load_scorer(cls, folder)
         scorer.additive_ = scorer._compile()
         return scorer
