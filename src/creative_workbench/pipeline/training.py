@@ -42,7 +42,7 @@ FIT_THREADS = 2
 class TrainingOutcome:
     """Everything the training report shows."""
 
-    version: str
+    version: str | None
     card: dict[str, Any]
     data: TrainingData
     split: Split
@@ -109,8 +109,10 @@ def train_project(
     test_weeks: int = 8,
     features: FeatureSpec | None = None,
     who: str | None = None,
+    register: bool = True,
 ) -> TrainingOutcome:
-    """Train and register a model for PROJECT; promote it when asked and when better."""
+    """Train and register a model for PROJECT; promote it when asked and when better.
+    With REGISTER and PROMOTE both false nothing is saved (outcome.version is None)."""
     who = who or current_user()
     data = load_training_data(project)
     scorer = CreativeScorer(features=features)
@@ -160,6 +162,21 @@ def train_project(
         "notes": final.notes_,
         "promotion": decision,
     }
+    if not (register or promote):
+        return TrainingOutcome(
+            None,
+            card,
+            data,
+            split,
+            tables,
+            calibration,
+            importance,
+            final,
+            False,
+            decision,
+            previous,
+            list(final.notes_),
+        )
     version = registry.save_model(project.models_dir, final, card)
     store = Store(project.state_db)
     store.record_event(
