@@ -35,7 +35,7 @@ def setup() -> None:
     global _plotlyjs_embedded
     _plotlyjs_embedded = False
     register_template()
-    pio.renderers.default = "plotly_mimetype+notebook_connected"
+    pio.renderers.default = "plotly_mimetype"  # JupyterLab's plotly extension; no CDN
 
 
 def show(figure: go.Figure) -> None:
