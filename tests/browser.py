@@ -148,7 +148,8 @@ def jupyterlab(root: Path, open_path: str, log: Path) -> Iterator[LabServer]:
 OPEN_NOTEBOOK_JS = """(name) => {
   const app = window.jupyterapp;
   if (!app) return false;
-  const panel = [...app.shell.widgets('main')].find(w => w.context && w.context.path.endsWith(name));
+  const panel = [...app.shell.widgets('main')]
+    .find(w => w.context && w.context.path.endsWith(name));
   if (!panel) return false;
   window.__panel = panel;
   const kernel = panel.sessionContext.session?.kernel;

@@ -75,7 +75,7 @@ def test_run_all_in_jupyterlab(lab, browser, report, tmp_path):
 def test_dollar_copy_is_text_where_mathjax_would_typeset_it(lab, browser):
     """Control for the test above: JupyterLab's typesetter turns $…$ in plain HTML into
     maths, and leaves it alone inside the block the workbench wraps its HTML in."""
-    server, project = lab
+    server, _ = lab
     page, _ = browser
     if not page.url.startswith(f"http://127.0.0.1:{server.port}/"):
         run_all_in_lab(page, server, "data/projects/demo/notebooks/project_overview.ipynb")
