@@ -33,7 +33,7 @@ class LazyCommand:
 
     def load(self) -> TyperCommand | TyperGroup:
         """Import the module and return the real click command (or group) called NAME."""
-        group = _module_group(self.module)
+        group = module_commands(self.module)
         if self.name not in group.commands:
             raise LookupError(
                 f"{CLI_PACKAGE}.{self.module}.register() does not add a command {self.name!r}"
@@ -42,7 +42,7 @@ class LazyCommand:
 
 
 @cache
-def _module_group(module: str) -> TyperGroup:
+def module_commands(module: str) -> TyperGroup:
     """The commands MODULE registers, as a click group (imported once per process)."""
     sub_app = typer.Typer()
     importlib.import_module(f"{CLI_PACKAGE}.{module}").register(sub_app)
