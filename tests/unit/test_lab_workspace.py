@@ -39,7 +39,7 @@ def test_no_workspace_anywhere_says_how_to_get_one(tmp_path, monkeypatch):
     monkeypatch.delenv("WORKBENCH_HOME", raising=False)
     monkeypatch.chdir(tmp_path)
     assert Workspace.discover().root == tmp_path.resolve()  # `workbench demo` builds here
-    with pytest.raises(ProjectNotFoundError, match="no workspace at .*WORKBENCH_HOME"):
+    with pytest.raises(ProjectNotFoundError, match=r"no workspace at .*WORKBENCH_HOME"):
         load_project("demo")
 
 
