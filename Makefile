@@ -50,9 +50,8 @@ demo: $(STAMP) ## Build the demo project and run every report on it (reports/dem
 test: $(STAMP) $(SYSTEM_STAMP) ## Run the whole test suite
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
-lab: $(STAMP) ## Open JupyterLab on notebooks/ with the package importable
-	$(BIN)/jupyter lab --no-browser --ServerApp.root_dir=. --ServerApp.default_url=/lab/tree/notebooks \
-	  $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+lab: $(STAMP) ## JupyterLab with each project's own report notebooks (make lab PROJECT=name for one)
+	$(BIN)/workbench lab $(if $(filter command line environment,$(origin PROJECT)),--project $(PROJECT))
 
 bench: $(STAMP) ## Run the benchmarks and print their figures
 	@if [ "$$(id -u)" = 0 ]; then for p in $(BENCH_SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || \

@@ -1,25 +1,57 @@
-"""Creative Workbench: notebooks and a small package for AI-assisted creative production."""
+"""Creative Workbench: notebooks and a small package for AI-assisted creative production.
 
-from creative_workbench.config import (
-    BrandGuide,
-    Project,
-    ProjectConfig,
-    QAThresholds,
-    Workspace,
-    load_brand_guide,
-    load_project,
-)
-from creative_workbench.errors import (
-    ConfigError,
-    DataError,
-    MediaError,
-    ProjectNotFoundError,
-    ReportError,
-    WorkbenchError,
-)
-from creative_workbench.placements import Placement, get_placement, placements
+The public names load on first use (PEP 562), so importing a submodule such as
+`creative_workbench.cli` does not pay for pydantic and the config models up front.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from creative_workbench.config import (
+        BrandGuide,
+        Project,
+        ProjectConfig,
+        QAThresholds,
+        Workspace,
+        load_brand_guide,
+        load_project,
+    )
+    from creative_workbench.errors import (
+        ConfigError,
+        DataError,
+        MediaError,
+        ProjectNotFoundError,
+        ReportError,
+        WorkbenchError,
+    )
+    from creative_workbench.placements import Placement, get_placement, placements
 
 __version__ = "0.1.0"
+
+_SOURCES = {
+    "creative_workbench.config": (
+        "BrandGuide",
+        "Project",
+        "ProjectConfig",
+        "QAThresholds",
+        "Workspace",
+        "load_brand_guide",
+        "load_project",
+    ),
+    "creative_workbench.errors": (
+        "ConfigError",
+        "DataError",
+        "MediaError",
+        "ProjectNotFoundError",
+        "ReportError",
+        "WorkbenchError",
+    ),
+    "creative_workbench.placements": ("Placement", "get_placement", "placements"),
+}
+_MODULE_OF = {name: module for module, names in _SOURCES.items() for name in names}
 
 __all__ = [
     "BrandGuide",
@@ -40,3 +72,17 @@ __all__ = [
     "load_project",
     "placements",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module the first time it is used."""
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'creative_workbench' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -264,9 +264,15 @@ class Workspace:
 
     @classmethod
     def discover(cls, root: Path | str | None = None) -> Workspace:
-        """Use ROOT, else $WORKBENCH_HOME, else the current folder."""
-        chosen = root or os.environ.get("WORKBENCH_HOME") or Path.cwd()
-        return cls(Path(chosen).resolve())
+        """Use ROOT, else $WORKBENCH_HOME, else the nearest folder at or above the current
+        one that holds data/projects (so notebooks and shells inside a workspace find it),
+        else the current folder (where `workbench demo` starts a new workspace)."""
+        chosen = root or os.environ.get("WORKBENCH_HOME")
+        if chosen:
+            return cls(Path(chosen).resolve())
+        here = Path.cwd().resolve()
+        found = next((p for p in (here, *here.parents) if (p / "data" / "projects").is_dir()), here)
+        return cls(found)
 
     @property
     def projects_dir(self) -> Path:
@@ -346,6 +352,11 @@ class Project:
         return self.root / "models"
 
     @property
+    def notebooks_dir(self) -> Path:
+        """This project's working copies of the report notebooks (for JupyterLab)."""
+        return self.root / "notebooks"
+
+    @property
     def cache_dir(self) -> Path:
         return self.root / "cache"
 
@@ -369,6 +380,12 @@ def load_project(name: str, workspace: Workspace | None = None) -> Project:
     workspace = workspace or Workspace.discover()
     folder = workspace.project_dir(name)
     path = folder / "project.toml"
+    if not workspace.projects_dir.is_dir():
+        raise ProjectNotFoundError(
+            f"project {name!r} not found: no workspace at {workspace.root} (no data/projects "
+            "in it or any folder above); cd into your workspace, pass --root, set "
+            "WORKBENCH_HOME, or run `workbench demo` to start one here"
+        )
     if not path.is_file():
         known = ", ".join(workspace.project_names()) or "none yet (run `workbench demo`)"
         raise ProjectNotFoundError(f"project {name!r} not found: no {path}; known: {known}")

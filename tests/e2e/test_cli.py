@@ -8,7 +8,22 @@ from pathlib import Path
 
 import pytest
 
+from creative_workbench.cli import COMMANDS, main
+from creative_workbench.cli.lazy import module_commands
 from tests.projects import PROJECT_TOML, make_project
+
+HEAVY = {
+    "polars",
+    "pandera",
+    "xgboost",
+    "sklearn",
+    "av",
+    "papermill",
+    "plotly",
+    "numpy",
+    "pydantic",
+}
+LIGHT = {"creative_workbench.cli", "creative_workbench.cli.lazy", "creative_workbench.errors"}
 
 
 def workbench(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -24,8 +39,90 @@ def workbench(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_help_lists_every_command_with_one_line(tmp_path):
     result = workbench("--help", cwd=tmp_path)
     assert result.returncode == 0
-    for command in ("reports", "run", "projects", "demo"):
-        assert f"│ {command} " in result.stdout
+    for entry in COMMANDS:
+        assert f"│ {entry.name} " in result.stdout
+
+
+def test_help_imports_no_command_module_or_heavy_dependency(tmp_path):
+    probe = (
+        "import sys\nfrom creative_workbench.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print('MODULES', *sorted(sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    loaded = set(result.stdout.split("MODULES")[-1].split())
+    assert {m for m in loaded if m.split(".")[0] in HEAVY} == set()
+    assert {m for m in loaded if m.startswith("creative_workbench.")} <= LIGHT
+
+
+@pytest.mark.parametrize("entry", COMMANDS, ids=lambda e: e.name)
+def test_each_listed_command_loads_with_its_summary(entry):
+    command = entry.load()
+    assert command.name == entry.name
+    first_line = (command.help or "").strip().splitlines()[0]
+    assert entry.summary == first_line, "update the summary in cli/__init__.py COMMANDS"
+
+
+def test_every_registered_command_is_listed():
+    listed = {entry.name for entry in COMMANDS}
+    for module in {entry.module for entry in COMMANDS}:
+        registered = set(module_commands(module).commands)
+        assert registered <= listed, f"cli/{module}.py registers unlisted {registered - listed}"
+
+
+def test_misspelled_command_prints_one_line_with_a_suggestion(tmp_path):
+    result = workbench("rnu", "--project", "demo", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "error: No such command 'rnu'. Did you mean 'run'? (see `workbench --help`)"
+    )
+    nested = workbench("models", "lsit", cwd=tmp_path)
+    assert nested.returncode == 2 and "Did you mean 'list'?" in nested.stderr
+    assert len(nested.stderr.strip().splitlines()) == 1
+
+
+def test_misspelled_option_prints_one_line_with_a_suggestion(tmp_path):
+    result = workbench("run", "project_overview", "--projct", "demo", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "error: No such option: --projct. Did you mean --project? (see `workbench run --help`)"
+    )
+
+
+def _leaf_commands() -> list[tuple[list[str], object]]:
+    leaves = []
+    for entry in COMMANDS:
+        command = entry.load()
+        for name, sub in getattr(command, "commands", {}).items():
+            leaves.append(([entry.name, name], sub))
+        if not hasattr(command, "commands"):
+            leaves.append(([entry.name], command))
+    return leaves
+
+
+@pytest.mark.parametrize("path_and_command", _leaf_commands(), ids=lambda p: " ".join(p[0]))
+def test_every_command_forgives_a_misspelled_option(path_and_command, capsys):
+    path, command = path_and_command
+    options = [o for p in command.params for o in getattr(p, "opts", []) if o.startswith("--")]
+    options = [o for o in options if len(o) > 5 and o != "--help"]
+    typo = options[0][:-2] + options[0][-1] if options else "--verbose"
+    with pytest.raises(SystemExit) as stopped:
+        main([*path, typo])
+    err = capsys.readouterr().err.strip()
+    assert stopped.value.code == 2
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"error: No such option: {typo}")
+    if options:
+        assert f"Did you mean {options[0]}?" in err
+
+
+def test_markup_in_a_message_is_printed_literally(tmp_path):
+    make_project(tmp_path)
+    result = workbench("run", "project_overview", "--project", "[red]x[/red]", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "'[red]x[/red]' is not allowed" in result.stderr
 
 
 def test_reports_lists_parameters(tmp_path):

@@ -57,3 +57,25 @@ def test_notebook_defines_no_functions_or_classes(path):
 def test_notebook_opens_with_the_project_kernel(path):
     book = nbformat.read(path, as_version=4)
     assert book.metadata["kernelspec"]["name"] == "creative-workbench"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_carries_no_saved_state(path):
+    book = nbformat.read(path, as_version=4)
+    assert "widgets" not in book.metadata, f"{path.name}: saved widget state"
+    assert "creative_workbench" not in book.metadata, f"{path.name}: a project copy, not a template"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_validates_its_parameters_with_the_report_model(path):
+    """Right after setup, the parameters go through the same pydantic model as `workbench run`."""
+    spec = next(s for s in REPORTS.values() if s.notebook == path.name)
+    book = nbformat.read(path, as_version=4)
+    calls = [
+        node
+        for cell in book.cells
+        if cell.cell_type == "code"
+        for node in ast.walk(ast.parse(cell.source))
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "parameters.validate"
+    ]
+    assert [ast.unparse(c) for c in calls] == [f"parameters.validate({spec.name!r}, globals())"]

@@ -1,52 +1,116 @@
-"""The `workbench` command line: one typer app, one module per group of commands."""
+"""The `workbench` command line: one typer app, one module per group of commands.
+
+Commands load lazily: `workbench --help` imports none of them, and `workbench qa ...` imports
+only cli/qa.py (which imports its stage's heavy dependencies inside the command function).
+
+To add a command: write `cli/NAME.py` with `register(app)` adding it to a typer app as usual,
+then add one `LazyCommand(name, module, summary)` line to COMMANDS below; the summary is the
+first line of the command's docstring (tests/e2e/test_cli.py checks they match).
+"""
 
 from __future__ import annotations
 
 import sys
+from difflib import get_close_matches
 
 import typer
-from rich.console import Console
 
+from creative_workbench.cli.lazy import LazyCommand, LazyGroup
 from creative_workbench.cli.output import print_error
 from creative_workbench.errors import WorkbenchError
 
+# The order here is the order in `workbench --help`.
+COMMANDS: tuple[LazyCommand, ...] = (
+    LazyCommand("reports", "core", "List the registered reports and their parameters."),
+    LazyCommand(
+        "run",
+        "core",
+        "Run reports on projects with papermill and write offline HTML under reports/.",
+    ),
+    LazyCommand("projects", "core", "List the projects in the workspace."),
+    LazyCommand("lab", "lab", "Open JupyterLab on the workspace with each project's notebooks."),
+    LazyCommand(
+        "demo", "demo", "Build the seeded demo project (Northwind Running and five competitors)."
+    ),
+    LazyCommand(
+        "ingest",
+        "research",
+        "Build the canonical competitor ads table and print counts and data-quality warnings.",
+    ),
+    LazyCommand(
+        "qa",
+        "qa",
+        "Check deliverables; exit 0 when all pass, 1 when any fails (warnings only with --strict).",
+    ),
+    LazyCommand(
+        "train",
+        "models",
+        "Train a scoring model on the project's performance history and register it.",
+    ),
+    LazyCommand("models", "models", "List, inspect and promote scoring models."),
+    LazyCommand("new", "projects", "Scaffold a new client project folder."),
+    LazyCommand(
+        "predict", "projects", "Score a CSV of candidate creatives with the promoted model."
+    ),
+    LazyCommand("app", "webapp", "Serve the ads explorer and boards as a web app on 127.0.0.1."),
+)
+
+
+class WorkbenchGroup(LazyGroup):
+    """The top-level `workbench` group: the commands in COMMANDS, loaded on use."""
+
+    entries = COMMANDS
+
+
 app = typer.Typer(
     name="workbench",
+    cls=WorkbenchGroup,
     help="Creative Workbench: research, concepts, QA, scoring and reports for client projects.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
 
 
-def _register_commands() -> None:
-    # Each module adds its commands to `app`; the order here is the order in --help.
-    from creative_workbench.cli import core, demo, models, projects, qa, research
-
-    for module in (core, demo, research, qa, models, projects):
-        module.register(app)
+@app.callback()
+def _workbench() -> None:
+    """Creative Workbench: research, concepts, QA, scoring and reports for client projects."""
 
 
-def main() -> None:
-    """Entry point: run the app; a user error prints one line and exits 2."""
-    _register_commands()
+def _register_commands() -> list[str]:
+    """Load every command now (tests, docs); `workbench` itself loads them on use."""
+    return [entry.load().name or entry.name for entry in COMMANDS]
+
+
+def usage_message(exc: typer.TyperException) -> str:
+    """One line for a command-line mistake (typo in a command or option, bad value)."""
+    message = exc.format_message()
+    possibilities = list(getattr(exc, "possibilities", None) or [])
+    if possibilities:  # click lists every close option; name the closest one
+        closest = get_close_matches(getattr(exc, "option_name", ""), possibilities, n=1, cutoff=0)
+        message = f"{exc.message}. Did you mean {closest[0]}?"
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        message += f" (see `{ctx.command_path} --help`)"
+    return " ".join(message.split())
+
+
+def main(args: list[str] | None = None) -> None:
+    """Entry point: run the app; a user error prints one line and exits (2 for usage errors)."""
     try:
-        code = app(standalone_mode=False)
+        code = app(args, prog_name="workbench", standalone_mode=False)
     except WorkbenchError as exc:
-        print_error(exc, console)
+        print_error(str(exc))
         sys.exit(exc.exit_code)
     except typer.Abort:
-        console.print("aborted")
+        print_error("aborted")
         sys.exit(130)
-    except Exception as exc:  # click usage errors carry their own exit codes
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        raise
+    except typer.TyperException as exc:  # click's usage errors, bundled inside typer
+        shown = exc.format_message().strip()
+        if "\n" in shown:  # a group called without a command: its help
+            getattr(exc, "show", print)()
+        elif shown:  # (typer's rich help has already printed it and left no message)
+            print_error(usage_message(exc))
+        sys.exit(exc.exit_code)
     # Without standalone mode, click returns typer.Exit's code instead of exiting.
     sys.exit(code if isinstance(code, int) else 0)

@@ -52,9 +52,11 @@ class QAReportParams(ReportParams):
 
 
 class TrainingParams(ReportParams):
-    """Model training: retrain, compare with the promoted model, promote if asked."""
+    """Model training: retrain, compare with the promoted model; register (a new version
+    under models/) and promote only when asked."""
 
     promote: bool = False
+    register_model: bool = False
     test_weeks: int = 8
 
 

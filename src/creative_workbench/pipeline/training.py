@@ -54,7 +54,7 @@ ROLLING_ORIGINS = 8
 class TrainingOutcome:
     """Everything the training report shows."""
 
-    version: str
+    version: str | None
     card: dict[str, Any]
     data: TrainingData
     plan: Plan
@@ -154,9 +154,11 @@ def train_project(
     who: str | None = None,
     evaluation: str | None = None,
     override: str | None = None,
+    register: bool = True,
 ) -> TrainingOutcome:
-    """Train and register a model for PROJECT; promote it when asked and when better (or
-    when asked with an OVERRIDE reason, recorded as the decision)."""
+    """Train PROJECT's model; register it, and promote it when asked and when better (or
+    when asked with an OVERRIDE reason, recorded as the decision). With REGISTER and PROMOTE
+    both false nothing is saved (outcome.version is None)."""
     who = who or current_user()
     data = load_training_data(project)
     plan = make_plan(data, project, evaluation, test_weeks)
@@ -206,6 +208,23 @@ def train_project(
         "notes": notes,
         "promotion": decision,
     }
+    if not (register or promote):
+        return TrainingOutcome(
+            None,
+            card,
+            data,
+            plan,
+            tables,
+            scored.per_fold,
+            differences,
+            calibration,
+            importance,
+            final,
+            False,
+            decision,
+            previous,
+            notes,
+        )
     version = registry.save_model(project.models_dir, final, card)
     store = Store(project.state_db)
     store.record_event(

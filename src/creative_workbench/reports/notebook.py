@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +17,8 @@ import polars as pl
 from creative_workbench.reports.theme import register_template
 
 HEADLESS_ENV = "WORKBENCH_HEADLESS"
+# MathJax 3/4 (JupyterLab 4) skips `mathjax_ignore`; MathJax 2 (classic tools) `tex2jax_ignore`.
+NO_MATH_CLASSES = "tex2jax_ignore mathjax_ignore"
 
 
 def is_headless() -> bool:
@@ -31,7 +35,7 @@ def setup() -> None:
     global _plotlyjs_embedded
     _plotlyjs_embedded = False
     register_template()
-    pio.renderers.default = "plotly_mimetype+notebook_connected"
+    pio.renderers.default = "plotly_mimetype"  # JupyterLab's plotly extension; no CDN
 
 
 def show(figure: go.Figure) -> None:
@@ -50,10 +54,15 @@ def show(figure: go.Figure) -> None:
     _display_html(markup)
 
 
+def no_math(markup: str) -> str:
+    """MARKUP inside a block MathJax skips: "$20 … $15" in ad copy stays text, not maths."""
+    return f'<div class="{NO_MATH_CLASSES}">{markup}</div>'
+
+
 def _display_html(markup: str) -> None:
     from IPython.display import HTML, display
 
-    display(HTML(markup))
+    display(HTML(no_math(markup)))
 
 
 def text(message: str, *, kind: str = "p") -> None:
@@ -137,3 +146,45 @@ def explorer(build: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
 def show_html(markup: str) -> None:
     """Display trusted HTML built by a package function (which escapes outside text)."""
     _display_html(markup)
+
+
+@contextmanager
+def progress(description: str, total: int | None = None) -> Iterator[Callable[..., None]]:
+    """A progress bar in JupyterLab (tqdm.auto) for TOTAL steps; nothing in headless reports.
+
+    Yields a callable that advances the bar by one; it ignores its arguments, so it can be
+    passed as a per-item callback (e.g. `on_result=`).
+    """
+    if is_headless():
+        yield lambda *_: None
+        return
+    from tqdm.auto import tqdm
+
+    with tqdm(total=total, desc=description, unit="") as bar:
+        yield lambda *_: bar.update(1)
+
+
+@contextmanager
+def working(description: str, tick_s: float = 0.5) -> Iterator[None]:
+    """Show DESCRIPTION with a running clock while a long step without its own progress
+    runs (JupyterLab only), so a 60 s cell never looks stuck."""
+    if is_headless():
+        yield
+        return
+    from tqdm.auto import tqdm
+
+    done = threading.Event()
+    with tqdm(total=None, desc=description, bar_format="{desc}: {elapsed}") as bar:
+        clock = threading.Thread(target=_tick, args=(bar, done, tick_s), daemon=True)
+        clock.start()
+        try:
+            yield
+        finally:
+            done.set()
+            clock.join()
+            bar.set_description_str(f"{description} (done)")
+
+
+def _tick(bar: Any, done: threading.Event, tick_s: float) -> None:
+    while not done.wait(tick_s):
+        bar.refresh()

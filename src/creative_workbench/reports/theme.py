@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable, Sequence
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -41,3 +44,31 @@ def register_template() -> str:
     pio.templates[TEMPLATE_NAME] = template
     pio.templates.default = "plotly_white+" + TEMPLATE_NAME
     return TEMPLATE_NAME
+
+
+def brand_colours(brands: Iterable[str], configured: Sequence[str] = ()) -> dict[str, str]:
+    """One colour per brand, the same in every run and report of a project.
+
+    CONFIGURED brands (the client, then project.toml's competitors, in that order) take the
+    colourway in order; any other brand's colour comes from a hash of its lower-cased name,
+    moving to the next free colour on a clash. Pass every brand of the project's data (not a
+    filtered subset), so filtering never recolours a brand. Matching is case-insensitive.
+    """
+    names = list(dict.fromkeys(str(b) for b in brands if b is not None))
+    by_key = {name.lower(): name for name in names}
+    free = list(range(len(COLORWAY)))
+    colours: dict[str, str] = {}
+    for slot, brand in enumerate(dict.fromkeys(b.lower() for b in configured)):
+        if brand in by_key:
+            colours[by_key[brand]] = COLORWAY[slot % len(COLORWAY)]
+        if slot < len(COLORWAY) and slot in free:
+            free.remove(slot)
+    for name in sorted(n for n in names if n not in colours):
+        start = int(hashlib.sha256(name.lower().encode("utf-8")).hexdigest(), 16)
+        if free:
+            slot = min(free, key=lambda s: (s - start) % len(COLORWAY))
+            free.remove(slot)
+        else:
+            slot = start % len(COLORWAY)
+        colours[name] = COLORWAY[slot]
+    return colours
