@@ -21,9 +21,9 @@ console = Console(stderr=True)
 
 def _register_commands() -> None:
     # Each module adds its commands to `app`; the order here is the order in --help.
-    from creative_workbench.cli import core, demo, models, qa, research
+    from creative_workbench.cli import core, demo, models, qa, research, webapp
 
-    for module in (core, demo, research, qa, models):
+    for module in (core, demo, research, qa, models, webapp):
         module.register(app)
 
 
