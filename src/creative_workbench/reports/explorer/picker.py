@@ -11,10 +11,12 @@ from html import escape
 import polars as pl
 
 from creative_workbench.reports.explorer.widget import AdsExplorer
+from creative_workbench.research.lexicon import ANGLE_NAMES
 from creative_workbench.research.market import competitive_matrix
 
 LOW, HIGH = (244, 247, 250), (47, 93, 138)
 WHITE_SPACE_SHOWN = 10
+MATRIX_BRANDS = 12  # the brands with most ads; the brand filter reaches the others
 
 
 def share_colour(share: float, top: float) -> str:
@@ -25,12 +27,23 @@ def share_colour(share: float, top: float) -> str:
 
 
 def matrix_picker(explorer: AdsExplorer, column: str = "angles", dimension: str = "angle"):
-    """Brand × label buttons showing each brand's share; a click shows those ads."""
+    """Brand × label buttons showing each brand's share (the MATRIX_BRANDS biggest brands);
+    a click shows those ads."""
     import ipywidgets as widgets
 
     if column not in explorer.ads.columns or explorer.ads.is_empty():
         return widgets.HTML("")
-    matrix = competitive_matrix(explorer.ads, column)
+    biggest = (
+        explorer.ads.group_by("brand")
+        .len()
+        .sort(["len", "brand"], descending=[True, False])
+        .head(MATRIX_BRANDS)
+        .get_column("brand")
+    )
+    known = list(ANGLE_NAMES.values()) if column == "angles" else None
+    matrix = competitive_matrix(
+        explorer.ads.filter(pl.col("brand").is_in(biggest.implode())), column, known
+    )
     labels = [c for c in matrix.columns if c not in ("brand", "none")]
     top = max((matrix.get_column(c).max() or 0.0) for c in labels) if labels else 0.0
     cells = [widgets.HTML("")]

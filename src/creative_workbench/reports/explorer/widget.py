@@ -282,5 +282,6 @@ def summary_text(page: ExplorerPage) -> str:
     return (
         f"<span class='wb-count' data-count='{page.total_cards}'>"
         f"cards {first:,}–{last:,} of {page.total_cards:,} "
-        f"({page.matching_ads:,} matching ads) · page {page.page + 1} of {page.pages}</span>"
+        f"({page.matching_ads:,} matching ad{'' if page.matching_ads == 1 else 's'}) · "
+        f"page {page.page + 1} of {page.pages}</span>"
     )
