@@ -11,7 +11,7 @@ from datetime import date
 import polars as pl
 
 from creative_workbench.reports.explorer.cards import ad_card_html, cards_grid_html
-from creative_workbench.reports.explorer.view import build_explorer
+from creative_workbench.reports.explorer.view import build_explorer, show
 from creative_workbench.research.lexicon import ANGLE_NAMES
 from creative_workbench.research.market import filter_ads
 
@@ -21,6 +21,7 @@ __all__ = [
     "ads_cards_html",
     "build_explorer",
     "search_ads",
+    "show",
     "top_ads_per_angle",
 ]
 

@@ -73,14 +73,13 @@ def show(
     *,
     project: Project | None = None,
     white_space: pl.DataFrame | None = None,
-) -> WorkbenchExplorer | None:
+) -> None:
     """Display the explorer in JupyterLab (with a hint for when its state is gone); in a
     headless report, nothing (widgets need a live kernel)."""
     if is_headless():
-        return None
+        return
     from IPython.display import HTML, display
 
     view = WorkbenchExplorer(labelled, project=project, white_space=white_space)
     display(HTML(PLACEHOLDER))
     display(view.widget)
-    return view
