@@ -11,6 +11,8 @@ import polars as pl
 from creative_workbench.research.market import data_end, with_activity
 
 VARIANT_TEXT_CHARS = 120
+ROW = "row_nr"  # position in the prepared table: queries sort narrow columns, then gather
+DERIVED = (ROW, "variant_key", "variants_total", "library_url", "search_text")
 UNKNOWN = "unknown"
 
 # Public Ad Library pages per source. Meta's API snapshot URL carries an access token, so it
@@ -72,7 +74,7 @@ def language_expr(columns: list[str]) -> pl.Expr | None:
 
 def prepare_ads(labelled: pl.DataFrame) -> pl.DataFrame:
     """LABELLED ads ready to explore: ads only, activity, variant groups, links, search text."""
-    ads = labelled
+    ads = labelled.drop(DERIVED, strict=False)  # preparing twice gives the same table
     if "record_kind" in ads.columns:
         ads = ads.filter(pl.col("record_kind") == "ad")
     if ("days_active" not in ads.columns or "is_active" not in ads.columns) and ads.height:
@@ -96,5 +98,6 @@ def prepare_ads(labelled: pl.DataFrame) -> pl.DataFrame:
     if "ad_format" in columns:
         extra.append(pl.col("ad_format").fill_null(UNKNOWN).alias("format"))
     out = ads.with_columns(extra)
-    sizes = out.group_by("variant_key").agg(pl.len().alias("variants_total"))
-    return out.join(sizes, on="variant_key", how="left", maintain_order="left")
+    return out.with_columns(pl.len().over("variant_key").alias("variants_total")).with_row_index(
+        ROW
+    )

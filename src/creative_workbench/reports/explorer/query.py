@@ -12,6 +12,7 @@ from datetime import date
 
 import polars as pl
 
+from creative_workbench.reports.explorer.prepare import ROW
 from creative_workbench.research.market import filter_ads
 
 PAGE_SIZES = (24, 48, 96)
@@ -34,6 +35,22 @@ FACETS: dict[str, tuple[str, ...]] = {
     "platform": ("platforms",),
 }
 NO_LABEL = {"none", ""}
+# What filters and sorts read; the wide rest of a row is gathered only for the cards shown.
+BASE_COLUMNS = (
+    ROW,
+    "ad_id",
+    "brand",
+    "start_time",
+    "stop_time",
+    "platforms",
+    "days_active",
+    "is_active",
+    "search_text",
+    "variant_key",
+    "has_question",
+    "has_numbers",
+    "emoji_count",
+)
 
 
 def facet_column(schema: pl.Schema, facet: str) -> str | None:
@@ -117,8 +134,8 @@ def _facet_expr(schema: pl.Schema, facet: str, values: tuple[str, ...]) -> pl.Ex
     return pl.col(column).cast(pl.Utf8).is_in(wanted)
 
 
-def matching_ads(ads: pl.DataFrame, query: ExplorerQuery) -> pl.DataFrame:
-    """Ads matching every filter of QUERY, in its sort order (ad id breaks ties)."""
+def filter_query(ads: pl.DataFrame, query: ExplorerQuery) -> pl.DataFrame:
+    """Ads matching every filter of QUERY, in the order given."""
     platforms = list(query.facets.get("platform", ()))
     out = filter_ads(
         ads,
@@ -144,35 +161,79 @@ def matching_ads(ads: pl.DataFrame, query: ExplorerQuery) -> pl.DataFrame:
     if query.ad_ids is not None:
         conditions.append(pl.col("ad_id").is_in(list(query.ad_ids)))
     conditions = [c for c in conditions if c is not None]
-    if conditions:
-        out = out.filter(pl.all_horizontal(conditions))
-    keys = [(c, d) for c, d in SORTS.get(query.sort, SORTS[DEFAULT_SORT]) if c in out.columns]
+    return out.filter(pl.all_horizontal(conditions)) if conditions else out
+
+
+def sort_ads(ads: pl.DataFrame, sort: str) -> pl.DataFrame:
+    """ADS in the named sort order (ad id breaks ties)."""
+    keys = [(c, d) for c, d in SORTS.get(sort, SORTS[DEFAULT_SORT]) if c in ads.columns]
     keys.append(("ad_id", False))
-    return out.sort([c for c, _ in keys], descending=[d for _, d in keys], nulls_last=True)
+    return ads.sort([c for c, _ in keys], descending=[d for _, d in keys], nulls_last=True)
 
 
-def explore(ads: pl.DataFrame, query: ExplorerQuery) -> ExplorerPage:
-    """The page of cards QUERY asks for, variants grouped under their best-placed ad."""
-    found = matching_ads(ads, query)
+def matching_ads(ads: pl.DataFrame, query: ExplorerQuery) -> pl.DataFrame:
+    """Ads matching every filter of QUERY, in its sort order."""
+    return sort_ads(filter_query(ads, query), query.sort)
+
+
+class ExplorerTable:
+    """A prepared ads table plus its narrow query columns pre-sorted once per sort order,
+    so a filter change only filters (sorting 100,000 rows each time would dominate)."""
+
+    def __init__(self, ads: pl.DataFrame) -> None:
+        self.ads = ads
+        self.narrow = ads.select(working_columns(ads.schema))
+        self._sorted: dict[str, pl.DataFrame] = {}
+
+    def sorted(self, sort: str) -> pl.DataFrame:
+        """The narrow columns in SORT order (computed on first use)."""
+        if sort not in self._sorted:
+            self._sorted[sort] = sort_ads(self.narrow, sort)
+        return self._sorted[sort]
+
+
+def working_columns(schema: pl.Schema) -> list[str]:
+    """The narrow set of columns a query reads (facets, traits, sorts, ids)."""
+    wanted = [*BASE_COLUMNS, *(c for cols in FACETS.values() for c in cols)]
+    wanted += [c for c in schema if c.startswith("hook_")]
+    return [c for c in dict.fromkeys(wanted) if c in schema]
+
+
+def explore(table: ExplorerTable | pl.DataFrame, query: ExplorerQuery) -> ExplorerPage:
+    """The page of cards QUERY asks for, variants grouped under their best-placed ad.
+
+    TABLE is an ExplorerTable or a table from `prepare_ads`. Filtering and grouping run on
+    narrow pre-sorted columns; only the rows of the page (and their variants) are gathered
+    in full.
+    """
+    if not isinstance(table, ExplorerTable):
+        table = ExplorerTable(table)
+    ads = table.ads
+    found = filter_query(table.sorted(query.sort), query)
     if query.group_variants:
-        counts = found.group_by("variant_key").agg(pl.len().alias("variants"))
-        representatives = found.unique("variant_key", keep="first", maintain_order=True).join(
-            counts, on="variant_key", how="left", maintain_order="left"
+        representatives = found.filter(pl.col("variant_key").is_first_distinct()).join(
+            found.group_by("variant_key").agg(pl.len().alias("variants")),
+            on="variant_key",
+            how="left",
+            maintain_order="left",
         )
     else:
         representatives = found.with_columns(pl.lit(1, pl.UInt32).alias("variants"))
     size = max(1, query.page_size)
     pages = max(1, math.ceil(representatives.height / size))
     page = min(max(0, query.page), pages - 1)
-    cards = representatives.slice(page * size, size)
-    members = pl.DataFrame(schema=found.schema)
-    if query.group_variants and cards.height:
-        grouped = cards.filter(pl.col("variants") > 1).get_column("variant_key")
-        members = (
+    shown = representatives.slice(page * size, size)
+    cards = ads[shown.get_column(ROW)].with_columns(shown.get_column("variants"))
+    members = ads.clear()
+    if query.group_variants and shown.height:
+        grouped = shown.filter(pl.col("variants") > 1).get_column("variant_key")
+        rows = (
             found.filter(pl.col("variant_key").is_in(grouped.implode()))
             .group_by("variant_key", maintain_order=True)
             .head(MEMBERS_SHOWN)
+            .get_column(ROW)
         )
+        members = ads[rows]
     return ExplorerPage(
         matching_ads=found.height,
         total_cards=representatives.height,

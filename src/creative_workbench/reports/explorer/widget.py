@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -22,6 +21,7 @@ from creative_workbench.reports.explorer.query import (
     SORTS,
     ExplorerPage,
     ExplorerQuery,
+    ExplorerTable,
     explore,
     facet_options,
     trait_filters,
@@ -79,7 +79,8 @@ class AdsExplorer:
     ) -> None:
         import ipywidgets as widgets
 
-        self.ads = prepare_ads(labelled)
+        self.table = ExplorerTable(prepare_ads(labelled))
+        self.ads = self.table.ads
         self.thumbnails = thumbnails
         self.only_ad_ids: tuple[str, ...] | None = None
         self.page_number = 0
@@ -230,7 +231,7 @@ class AdsExplorer:
 
     def refresh(self) -> ExplorerPage:
         """Recompute the page from the controls and redraw the cards."""
-        page = explore(self.ads, self.query())
+        page = explore(self.table, self.query())
         self.page_number = page.page
         self.current = page
         while len(self.slots) < page.cards.height:
@@ -267,10 +268,6 @@ class AdsExplorer:
         self.only_ad_ids = ad_ids
         self.page_number = 0
         self.refresh()
-
-    def with_query(self, **changes) -> ExplorerPage:
-        """The page a changed query would give, without touching the controls."""
-        return explore(self.ads, replace(self.query(), **changes))
 
 
 def summary_text(page: ExplorerPage) -> str:
