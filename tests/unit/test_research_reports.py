@@ -116,12 +116,13 @@ def test_figures_build() -> None:
 
 
 def test_explorer_widget_shows_matching_ads() -> None:
-    widget = ads_explorer.build_explorer(_labelled())
-    output = widget.children[1]
-    assert "2 of 2 matching ads" in output.value
-    controls = widget.children[0].children[1].children
-    controls[0].value = "values/sustainability"
-    assert "1 of 1 matching ads" in output.value and "recycled" in output.value
+    from creative_workbench.reports.explorer import WorkbenchExplorer
+
+    explorer = WorkbenchExplorer(_labelled()).explorer
+    assert "(2 matching ads)" in explorer.summary.value
+    explorer.facets["angle"].value = "values/sustainability"
+    assert "(1 matching ad)" in explorer.summary.value
+    assert "recycled" in explorer.slots[0].card.value
 
 
 def test_quality_html_says_so_when_clean_and_escapes_warnings() -> None:

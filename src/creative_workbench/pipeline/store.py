@@ -6,7 +6,7 @@ import getpass
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,22 @@ CREATE TABLE IF NOT EXISTS predictions (
     cvr_upper REAL,
     UNIQUE (week, model_version, creative_id)
 );
+CREATE TABLE IF NOT EXISTS boards (
+    name TEXT PRIMARY KEY,
+    note TEXT NOT NULL DEFAULT '',
+    tags TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS board_ads (
+    board TEXT NOT NULL,
+    ad_id TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    added_at TEXT NOT NULL,
+    added_by TEXT NOT NULL,
+    PRIMARY KEY (board, ad_id)
+);
 """
 
 TABLES = ("events", "qa_results", "decisions", "predictions")
@@ -109,6 +125,10 @@ class Store:
             conn.execute("COMMIT")
         finally:
             conn.close()
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A write transaction on state.db, for modules that own a table (e.g. boards)."""
+        return self._connect()
 
     def record_event(
         self, what: str, payload: Mapping[str, Any] | None = None, who: str | None = None
