@@ -16,7 +16,6 @@ from difflib import get_close_matches
 import typer
 
 from creative_workbench.cli.lazy import LazyCommand, LazyGroup
-from creative_workbench.cli.output import print_error
 from creative_workbench.errors import WorkbenchError
 
 # The order here is the order in `workbench --help`.
@@ -48,11 +47,19 @@ COMMANDS: tuple[LazyCommand, ...] = (
         "Train a scoring model on the project's performance history and register it.",
     ),
     LazyCommand("models", "models", "List, inspect and promote scoring models."),
-    LazyCommand("new", "projects", "Scaffold a new client project folder."),
+    LazyCommand(
+        "new",
+        "projects",
+        "Create a project folder: commented project.toml, _brand.yml template, raw/ folders.",
+    ),
     LazyCommand(
         "predict", "projects", "Score a CSV of candidate creatives with the promoted model."
     ),
-    LazyCommand("app", "webapp", "Serve the ads explorer and boards as a web app on 127.0.0.1."),
+    LazyCommand(
+        "app",
+        "webapp",
+        "Serve the project's ads explorer (filters, cards, boards) at http://127.0.0.1:PORT/.",
+    ),
 )
 
 
@@ -80,6 +87,13 @@ def _workbench() -> None:
 def _register_commands() -> list[str]:
     """Load every command now (tests, docs); `workbench` itself loads them on use."""
     return [entry.load().name or entry.name for entry in COMMANDS]
+
+
+def print_error(message: str) -> None:
+    """Print a user error as one safe line on stderr (the printer loads only when needed)."""
+    from creative_workbench.cli import output
+
+    output.print_error(message)
 
 
 def usage_message(exc: typer.TyperException) -> str:

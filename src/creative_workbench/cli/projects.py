@@ -50,8 +50,10 @@ def predict_command(
     ] = None,
     root: RootOption = None,
 ) -> None:
-    """Score a CSV of candidate creatives with the promoted model (CTR, CVR, intervals,
-    reasons, values without history)."""
+    """Score a CSV of candidate creatives with the promoted model.
+
+    Writes CTR and CVR with intervals, top reasons and flags for values without history.
+    """
     from creative_workbench.pipeline.predict import predict_candidates, write_scored
 
     loaded = load_project(project, Workspace.discover(root))
