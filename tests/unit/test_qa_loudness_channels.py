@@ -12,6 +12,7 @@ import pytest
 from creative_workbench.config import QAThresholds
 from creative_workbench.placements import get_placement
 from creative_workbench.qa import audio
+from creative_workbench.qa import loudness as meter
 from creative_workbench.qa.decode import AudioTrack, decode_audio
 
 RATE = 48000
@@ -69,7 +70,7 @@ def test_each_5_1_channel_reads_as_bs1770_says(tmp_path):
     assert mono == pytest.approx(FRONT_READING_LUFS, abs=0.05)
     for front in ("FL", "FR", "FC"):
         assert readings[front] == pytest.approx(mono, abs=0.01), front
-    surround_gain_db = 10 * math.log10(audio.SURROUND_GAIN)  # +1.49 dB
+    surround_gain_db = 10 * math.log10(meter.SURROUND_GAIN)  # +1.49 dB
     for surround in ("BL", "BR"):
         assert readings[surround] - mono == pytest.approx(surround_gain_db, abs=0.01), surround
     assert readings["LFE"] == float("-inf")
@@ -84,7 +85,7 @@ def test_lfe_only_file_measures_and_reads_as_silent_loudness(tmp_path):
 
 
 def test_wide_layouts_weight_every_non_front_channel_as_a_surround():
-    weights = audio.channel_weights(av.AudioLayout("7.1(wide)").channels[i].name for i in range(8))
+    weights = meter.channel_weights(av.AudioLayout("7.1(wide)").channels[i].name for i in range(8))
     assert weights.tolist() == [1.0, 1.0, 1.0, 0.0, 1.41, 1.41, 1.41, 1.41]
 
 

@@ -13,7 +13,7 @@ The registered model is then fitted on all data. Fits run FIT_THREADS at a time.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -208,23 +208,24 @@ def train_project(
         "notes": notes,
         "promotion": decision,
     }
+    outcome = TrainingOutcome(
+        None,
+        card,
+        data,
+        plan,
+        tables,
+        scored.per_fold,
+        differences,
+        calibration,
+        importance,
+        final,
+        False,
+        decision,
+        previous,
+        notes,
+    )
     if not (register or promote):
-        return TrainingOutcome(
-            None,
-            card,
-            data,
-            plan,
-            tables,
-            scored.per_fold,
-            differences,
-            calibration,
-            importance,
-            final,
-            False,
-            decision,
-            previous,
-            notes,
-        )
+        return outcome
     version = registry.save_model(project.models_dir, final, card)
     store = Store(project.state_db)
     store.record_event(
@@ -241,21 +242,11 @@ def train_project(
     if promoted:
         registry.promote(project.models_dir, version, who, now_utc())
         store.record_decision("scoring", version, "promoted", who, decision)
-    return TrainingOutcome(
-        version,
-        registry.read_card(project.models_dir, version),
-        data,
-        plan,
-        tables,
-        scored.per_fold,
-        differences,
-        calibration,
-        importance,
-        final,
-        promoted,
-        decision,
-        previous,
-        notes,
+    return replace(
+        outcome,
+        version=version,
+        card=registry.read_card(project.models_dir, version),
+        promoted=promoted,
     )
 
 
