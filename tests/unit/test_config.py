@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from creative_workbench import ConfigError, ProjectNotFoundError, Workspace, load_project
-from creative_workbench.config import hex_to_rgb, load_brand_guide
+from creative_workbench.brand_guide import hex_to_rgb, load_brand_guide
 from tests.projects import BRAND_YML, PROJECT_TOML, make_project
 
 

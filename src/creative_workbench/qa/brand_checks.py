@@ -12,7 +12,8 @@ import numpy as np
 from PIL import Image
 from skimage.color import deltaE_ciede2000, rgb2lab
 
-from creative_workbench.config import QAThresholds, hex_to_rgb
+from creative_workbench.brand_guide import hex_to_rgb
+from creative_workbench.config import QAThresholds
 from creative_workbench.qa.decode import SampledFrame
 from creative_workbench.qa.findings import Finding, finding
 

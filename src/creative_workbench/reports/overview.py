@@ -10,7 +10,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 import polars as pl
 
-from creative_workbench.config import BrandGuide, Project, hex_to_rgb
+from creative_workbench.brand_guide import BrandGuide, hex_to_rgb
+from creative_workbench.config import Project
 
 INVENTORY_FOLDERS = (
     "raw/ads",
