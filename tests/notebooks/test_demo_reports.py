@@ -12,7 +12,8 @@ from creative_workbench.pipeline.runner import plan_jobs, run_jobs
 from tests.browser import visit
 from tests.projects import copy_project
 
-pytestmark = pytest.mark.slow
+# One worker runs every report once (ungrouped, each xdist worker would run them all again).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_reports")]
 DAY = date(2026, 11, 23)
 MAX_HTML_BYTES = 8 * 1024 * 1024
 
@@ -41,7 +42,8 @@ def test_report_produces_offline_html(demo_reports, report):
 
 @pytest.mark.parametrize("report", list(REPORTS))
 def test_report_renders_in_chromium_offline(demo_reports, report, tmp_path):
-    root, _ = demo_reports
+    root, results = demo_reports
+    assert results[report].error is None, results[report].error
     html = root / "reports/demo/2026-11-23" / f"{report}.html"
     seen = visit(html, screenshot=tmp_path / f"{report}.png")
     assert seen.plots > 0, "no plotly chart rendered"

@@ -3,7 +3,8 @@
 Voilà renders ipywidgets natively, so the web app is the very explorer JupyterLab shows,
 boards included (both read and write the project's state.db). A pre-heated kernel runs the
 notebook before anyone asks for the page, so the first paint does not wait for imports and
-labelling; the boards panel polls state.db, so that kernel still shows the latest boards.
+labelling; it then waits for the page request and reads the boards only then, so a board made
+while it waited is there (and the panel polls state.db for boards made later).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ TEMPLATES_ROOT = Path(__file__).with_name("voila_templates")
 def view(project_name: str, workspace_root: str | None = None):
     """What the app's notebook runs: the project's explorer with its boards, displayed."""
     from IPython.display import HTML, display
+    from voila.utils import wait_for_request
 
     from creative_workbench.reports import competitive
     from creative_workbench.reports.explorer.view import WorkbenchExplorer
@@ -42,6 +44,9 @@ def view(project_name: str, workspace_root: str | None = None):
     explorer = WorkbenchExplorer(
         analysis.labelled, project=project, white_space=competitive.white_space_for(analysis)
     )
+    wait_for_request()  # a pre-heated kernel: returns when someone opens the page
+    if explorer.boards is not None:
+        explorer.boards.sync()
     display(explorer.widget)
     return explorer
 
