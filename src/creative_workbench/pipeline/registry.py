@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from creative_workbench.config import check_project_name, describe_validation_error
 from creative_workbench.errors import ReportError
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parents[3] / "notebooks"
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"  # ships in the wheel
 
 
 class ReportParams(BaseModel):

@@ -1,6 +1,7 @@
 """`workbench new NAME`: a project folder a new analyst can start from — a commented
-project.toml (every key with its default, from the config models), a _brand.yml template and
-the raw/ folders; optionally the first performance export copied into raw/performance/."""
+project.toml (every key with its default, from the config models), a _brand.yml template, a
+README saying what goes where, and the raw/ folders; optionally the first performance export
+copied into raw/performance/."""
 
 from __future__ import annotations
 
@@ -97,6 +98,29 @@ def brand_yml(name: str) -> str:
     )
 
 
+def project_readme(name: str) -> str:
+    """The README of a new project: what goes where, and the commands that read it."""
+    return (
+        f"# {name}\n\n"
+        "| folder | what goes in it | read by |\n|---|---|---|\n"
+        "| `project.toml` | client, competitors, placements, deliverables, mappings, "
+        "scoring settings | every command |\n"
+        "| `_brand.yml`, `brand/` | brand guide (palette, logo files) | `workbench qa`, "
+        "project_overview |\n"
+        "| `raw/ads/` | competitor ad exports (Meta Ad Library, TikTok, Google) | "
+        "`workbench ingest`, competitive_analysis |\n"
+        "| `raw/performance/` | performance exports as delivered | `workbench train`, "
+        "performance_forecast |\n"
+        "| `raw/creatives/` | optional creatives table (id plus attribute columns) | "
+        "`workbench train` |\n"
+        "| `raw/media/` | images and videos of competitor ads (thumbnails) | "
+        "competitive_analysis |\n"
+        "| `deliverables/` | finished spots and stills to check | `workbench qa` |\n\n"
+        f"Reports: `workbench run REPORT --project {name}` writes `reports/{name}/DATE/`; "
+        "`workbench reports` lists them.\n"
+    )
+
+
 def new_project(name: str, workspace: Workspace, performance: Path | None = None) -> Project:
     """Create data/projects/NAME with the template files; refuse an existing project."""
     folder = workspace.project_dir(name)
@@ -107,6 +131,7 @@ def new_project(name: str, workspace: Workspace, performance: Path | None = None
     for sub in FOLDERS:
         (folder / sub).mkdir(parents=True, exist_ok=True)
     atomic_write_text(folder / "_brand.yml", brand_yml(name))
+    atomic_write_text(folder / "README.md", project_readme(name))
     if performance is not None:
         shutil.copy2(performance, folder / "raw" / "performance" / performance.name)
     atomic_write_text(folder / "project.toml", project_toml(name))
