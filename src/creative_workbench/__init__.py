@@ -10,13 +10,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from creative_workbench.brand_guide import BrandGuide, load_brand_guide
     from creative_workbench.config import (
-        BrandGuide,
         Project,
         ProjectConfig,
         QAThresholds,
         Workspace,
-        load_brand_guide,
         load_project,
     )
     from creative_workbench.errors import (
@@ -27,18 +26,17 @@ if TYPE_CHECKING:
         ReportError,
         WorkbenchError,
     )
-    from creative_workbench.placements import Placement, get_placement, placements
+    from creative_workbench.placements import Placement, all_placements, get_placement
 
 __version__ = "0.1.0"
 
 _SOURCES = {
+    "creative_workbench.brand_guide": ("BrandGuide", "load_brand_guide"),
     "creative_workbench.config": (
-        "BrandGuide",
         "Project",
         "ProjectConfig",
         "QAThresholds",
         "Workspace",
-        "load_brand_guide",
         "load_project",
     ),
     "creative_workbench.errors": (
@@ -49,7 +47,7 @@ _SOURCES = {
         "ReportError",
         "WorkbenchError",
     ),
-    "creative_workbench.placements": ("Placement", "get_placement", "placements"),
+    "creative_workbench.placements": ("Placement", "all_placements", "get_placement"),
 }
 _MODULE_OF = {name: module for module, names in _SOURCES.items() for name in names}
 
@@ -67,10 +65,10 @@ __all__ = [
     "WorkbenchError",
     "Workspace",
     "__version__",
+    "all_placements",
     "get_placement",
     "load_brand_guide",
     "load_project",
-    "placements",
 ]
 
 

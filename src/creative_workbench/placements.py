@@ -58,7 +58,7 @@ def _ratio(text: str) -> float:
 
 
 @cache
-def placements() -> dict[str, Placement]:
+def all_placements() -> dict[str, Placement]:
     """All placements in the bundled data file, keyed by id."""
     raw = tomllib.loads(
         resources.files("creative_workbench.data").joinpath("placements.toml").read_text("utf-8")
@@ -76,7 +76,7 @@ def placements_version() -> str:
 
 def get_placement(placement_id: str) -> Placement:
     """Look up a placement by id; an unknown id names the known ones."""
-    known = placements()
+    known = all_placements()
     if placement_id not in known:
         raise ConfigError(
             f"unknown placement {placement_id!r}: use one of {', '.join(sorted(known))}"

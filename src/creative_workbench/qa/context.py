@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from creative_workbench.config import Project, QAThresholds
-from creative_workbench.placements import get_placement, placements
+from creative_workbench.placements import all_placements, get_placement
 from creative_workbench.qa.findings import Finding, worst
 
 
@@ -70,7 +70,7 @@ class GateResult:
 def placement_from_name(filename: str) -> str | None:
     """The placement id in '<concept>_<placement>_<version>.ext' (longest known id wins)."""
     stem = "_" + Path(filename).stem.lower() + "_"
-    found = [pid for pid in placements() if f"_{pid}_" in stem]
+    found = [pid for pid in all_placements() if f"_{pid}_" in stem]
     return max(found, key=len) if found else None
 
 
