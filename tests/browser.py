@@ -21,6 +21,10 @@ CHROMIUM_ARGS = [
 ]
 
 
+FILE_ONLY = ("file:", "data:", "blob:", "about:")
+LOOPBACK_ONLY = ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:")
+
+
 @dataclass
 class PageVisit:
     """What a browser saw when it opened a report."""
@@ -46,32 +50,13 @@ def chromium_path() -> str:
 
 def visit(html_path: Path, screenshot: Path | None = None) -> PageVisit:
     """Load HTML_PATH from file:// with every network request refused; count rendered plots."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        seen = PageVisit(plots=0)
-
-        def route(request_route):
-            url = request_route.request.url
-            if url.startswith(("file:", "data:", "blob:", "about:")):
-                request_route.continue_()
-            else:
-                seen.blocked_requests.append(url)
-                request_route.abort()
-
-        page.route("**/*", route)
-        page.on("console", lambda m: m.type == "error" and seen.console_errors.append(m.text))
-        page.on("pageerror", lambda e: seen.page_errors.append(str(e)))
+    with guarded_page(FILE_ONLY, offline=True) as (page, seen):
         page.goto(html_path.resolve().as_uri(), wait_until="load")
         page.wait_for_timeout(1500)
         seen.plots = page.locator(".js-plotly-plot .main-svg").count()
         seen.title = page.title()
         if screenshot:
             page.screenshot(path=str(screenshot), full_page=True)
-        browser.close()
     return seen
 
 
@@ -182,19 +167,22 @@ def run_all_in_lab(page, server: LabServer, path: str, timeout_s: float = 600) -
 
 
 @contextmanager
-def loopback_page(screenshot_dir: Path | None = None) -> Iterator[tuple[object, PageVisit]]:
-    """A headless Chromium page that may reach 127.0.0.1 only; what it saw is collected."""
+def guarded_page(
+    allowed: tuple[str, ...], *, offline: bool = False
+) -> Iterator[tuple[object, PageVisit]]:
+    """A headless Chromium page that may load only URLs starting with ALLOWED; what it saw
+    (console and page errors, refused requests) is collected."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context = browser.new_context(offline=offline, viewport={"width": 1280, "height": 900})
         page = context.new_page()
         seen = PageVisit(plots=0)
 
         def route(request_route):
             url = request_route.request.url
-            if url.startswith(("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:")):
+            if url.startswith(allowed):
                 request_route.continue_()
             else:
                 seen.blocked_requests.append(url)
@@ -207,3 +195,8 @@ def loopback_page(screenshot_dir: Path | None = None) -> Iterator[tuple[object, 
             yield page, seen
         finally:
             browser.close()
+
+
+def loopback_page():
+    """A headless Chromium page that may reach 127.0.0.1 only (a context manager)."""
+    return guarded_page(LOOPBACK_ONLY)

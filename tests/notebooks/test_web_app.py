@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM_ARGS, chromium_path
+from tests.browser import FILE_ONLY, guarded_page
 from tests.projects import copy_project
 
 pytestmark = pytest.mark.slow
@@ -75,25 +75,10 @@ def _wait_cards(page) -> None:
 
 
 def test_filter_board_reload_export_offline(web_app, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     root, url = web_app
-    outside: list[str] = []
-    page_errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-
-        def only_loopback(route) -> None:
-            if route.request.url.startswith((url, "data:", "blob:", "about:")):
-                route.continue_()
-            else:
-                outside.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", only_loopback)
-        page = context.new_page()
-        page.on("pageerror", lambda e: page_errors.append(str(e)))
+    with guarded_page((url, "data:", "blob:", "about:")) as (page, seen):
         page.goto(url, timeout=PAGE_TIMEOUT_MS)
         _wait_cards(page)
         assert "creative_workbench" not in page.content()  # Voilà strips the code
@@ -129,35 +114,16 @@ def test_filter_board_reload_export_offline(web_app, tmp_path: Path) -> None:
             link.click()
         exported = tmp_path / "board.html"
         download.value.save_as(exported)
-        browser.close()
-    assert outside == [], "the web app fetched something from outside 127.0.0.1"
-    assert page_errors == []
+    assert seen.blocked_requests == [], "the web app fetched something from outside 127.0.0.1"
+    assert seen.page_errors == []
     assert (root / "data/projects/demo/boards/client-pitch-q3.csv").is_file()
     _open_offline(exported, chosen)
 
 
 def _open_offline(exported: Path, ad_id: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    blocked: list[str] = []
-    errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        context = browser.new_context(offline=True)
-
-        def file_only(route) -> None:
-            if route.request.url.startswith(("file:", "data:")):
-                route.continue_()
-            else:
-                blocked.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", file_only)
-        page = context.new_page()
-        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    with guarded_page(FILE_ONLY, offline=True) as (page, seen):
         page.goto(exported.resolve().as_uri(), wait_until="load")
         assert page.title() == BOARD
         cards = page.locator(".wb-card")
         assert cards.count() == 1 and cards.first.get_attribute("data-ad-id") == ad_id
-        browser.close()
-    assert blocked == [] and errors == []
+    assert seen.blocked_requests == [] and seen.console_errors == []

@@ -42,6 +42,21 @@ def test_one_parameters_cell_matching_the_registry(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_parameters_cell_defaults_are_the_registry_defaults(path):
+    """The parameters model is the one source of defaults; the notebook repeats them exactly."""
+    book = nbformat.read(path, as_version=4)
+    (cell,) = [c for c in book.cells if "parameters" in c.metadata.get("tags", [])]
+    written = {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in ast.parse(cell.source).body
+        if isinstance(node, ast.Assign)
+    }
+    spec = next(s for s in REPORTS.values() if s.notebook == path.name)
+    for name, field in spec.params.model_fields.items():
+        assert written[name] == field.get_default(call_default_factory=True), name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_defines_no_functions_or_classes(path):
     book = nbformat.read(path, as_version=4)
     for cell in book.cells:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from creative_workbench.config import check_project_name, describe_validation_error
 from creative_workbench.errors import ReportError
@@ -57,7 +57,7 @@ class TrainingParams(ReportParams):
 
     promote: bool = False
     register_model: bool = False
-    test_weeks: int = 8
+    test_weeks: int | None = Field(None, ge=1, description="default: [scoring] test_weeks")
 
 
 class ForecastParams(ReportParams):
