@@ -91,7 +91,7 @@ def test_wide_layouts_weight_every_non_front_channel_as_a_surround():
 
 def test_more_than_two_channels_without_names_is_an_error():
     with pytest.raises(ValueError, match="channel names"):
-        audio.loudness(np.zeros((RATE, 6), np.float32), RATE)
+        meter.loudness(np.zeros((RATE, 6), np.float32), RATE)
 
 
 def test_unordered_layout_takes_ffmpegs_default_for_its_channel_count(tmp_path):

@@ -15,10 +15,10 @@ from creative_workbench.qa.loudness import (
     ABSOLUTE_GATE_LUFS,
     BLOCK_S,
     HOP_S,
+    KEnergy,
     db,
-    loudness,
-    true_peak_dbtp,
 )
+from creative_workbench.qa.loudness_meter import LoudnessReading, reading_from
 
 LEVEL_WINDOW_S = 0.05
 SPEECH_BAND_HZ = (300.0, 3400.0)
@@ -39,6 +39,7 @@ class AudioMeasurements:
     clip_runs: list[tuple[float, float, int]]
     silences: list[tuple[float, float]]
     speech_share: float
+    reading: LoudnessReading | None = None  # LRA, max momentary and short-term too
 
     def momentary_times(self) -> np.ndarray:
         """End time of each 400 ms momentary-loudness block."""
@@ -128,18 +129,21 @@ def measure(track: AudioTrack, thresholds: QAThresholds) -> AudioMeasurements:
     """Run every audio measurement on a decoded track."""
     samples, rate = track.samples, track.sample_rate
     peak = db(max(float(samples.max()), -float(samples.min()))) if samples.size else float("-inf")
-    integrated, momentary = loudness(samples, rate, track.layout_channels())
+    energy = KEnergy.of(samples, rate, track.layout_channels())
+    reading = reading_from(energy, samples)
+    momentary = energy.series(BLOCK_S)
     return AudioMeasurements(
         duration_s=track.duration_s,
         peak_dbfs=peak,
-        integrated_lufs=integrated,
-        momentary_lufs=momentary,
-        true_peak_dbtp=true_peak_dbtp(samples),
+        integrated_lufs=reading.integrated_lufs,
+        momentary_lufs=np.where(np.isfinite(momentary), momentary, -120.0),
+        true_peak_dbtp=reading.true_peak_dbtp,
         clip_runs=clipping_runs(
             samples, rate, thresholds.clip_level_dbfs, thresholds.clip_run_samples
         ),
         silences=silences(samples, rate, thresholds.silence_dbfs, thresholds.silence_min_s),
         speech_share=speech_share(samples, rate),
+        reading=reading,
     )
 
 
