@@ -110,3 +110,30 @@ def audio_track(samples: np.ndarray):
     from creative_workbench.qa.decode import AudioTrack
 
     return AudioTrack(samples, RATE)
+
+
+def _lra_case_1() -> np.ndarray:
+    """EBU Tech 3342 case 1: 1 kHz at -20 dBFS for 20 s, then at -30 dBFS: LRA 10 LU."""
+    t = np.arange(40 * RATE) / RATE
+    wave = np.where(t < 20, 0.1, 10 ** (-30 / 20)) * np.sin(2 * np.pi * 1000 * t)
+    return np.stack([wave, wave], axis=1).astype(np.float32)
+
+
+@pytest.mark.parametrize(("limit", "severity"), [(None, "pass"), (15.0, "pass"), (6.0, "warn")])
+def test_loudness_range_warns_only_over_the_configured_limit(limit, severity):
+    thresholds = QAThresholds(loudness_range_max_lu=limit)
+    measured = audio.measure(audio_track(_lra_case_1()), thresholds)
+    found = {
+        f.check_id: f
+        for f in audio.audio_findings(measured, get_placement("meta_feed"), thresholds, False)
+    }
+    lra = found["audio.loudness_range"]
+    assert lra.severity == severity
+    assert lra.measured.startswith("LRA 10.")
+    assert "max short-term -20.0 LUFS" in lra.measured
+    assert measured.reading.loudness_range_lu == pytest.approx(10.0, abs=1.0)
+
+
+def test_loudness_range_limit_must_be_positive():
+    with pytest.raises(ValueError):
+        QAThresholds(loudness_range_max_lu=0)

@@ -221,6 +221,8 @@ def audio_findings(
                 ),
             )
         )
+    if measured.reading is not None:
+        found.append(_range_finding(measured.reading, thresholds.loudness_range_max_lu))
     runs = measured.clip_runs
     found.append(
         finding(
@@ -306,4 +308,28 @@ def _loudness_finding(
         expected,
         None,
         "Integrated loudness is on target.",
+    )
+
+
+def _range_finding(reading: LoudnessReading, limit: float | None) -> Finding:
+    """Loudness range (EBU Tech 3342) and max short-term: a warning over LIMIT, else a pass
+    (informative only when no limit is set: R 128 advises against LRA as a hard limit)."""
+    lra, short = reading.loudness_range_lu, reading.max_short_term_lufs
+    measured = f"LRA {lra:.1f} LU" + (
+        f", max short-term {short:.1f} LUFS" if np.isfinite(short) else ""
+    )
+    if limit is None:
+        return finding(
+            "audio.loudness_range", True, measured, "no limit set", "Loudness range measured."
+        )
+    over = lra > limit
+    return finding(
+        "audio.loudness_range",
+        not over,
+        measured,
+        f"≤ {limit:g} LU",
+        f"The mix moves over {lra:.1f} LU: quiet passages may be lost on phones; compress it."
+        if over
+        else "Loudness range is within the limit.",
+        bad="warn",
     )
