@@ -28,8 +28,11 @@ SHELF_HZ, SHELF_GAIN_DB, SHELF_Q = 1681.974450955533, 3.999843853973347, 0.70717
 SHELF_MID_EXPONENT = 0.4996667741545416  # the shelf's mid-band gain is about sqrt(high gain)
 HIGH_PASS_HZ, HIGH_PASS_Q = 38.13547087602444, 0.5003270373238773
 LUFS_OFFSET = -0.691
-# BS.1770-4 channel weights by FFmpeg channel name: fronts 1.0, LFE excluded, any other 1.41.
-FRONT_CHANNELS = frozenset({"FL", "FR", "FC"})
+# BS.1770-4 channel weights by FFmpeg channel name (Annex 3: 1.41 for ear-level channels at
+# 60-120 degrees azimuth, else 1.0): side, back and wide surrounds 1.41, as FFmpeg's ebur128
+# weighs BL/BR/BC (the surrounds of its 5.x, 6.x and 7.x layouts); LFE excluded; fronts,
+# front-centre pairs, stereo downmix and elevated channels 1.0.
+SURROUND_CHANNELS = frozenset({"SL", "SR", "BL", "BR", "BC", "SDL", "SDR", "WL", "WR"})
 LFE_CHANNELS = frozenset({"LFE", "LFE2"})
 SURROUND_GAIN = 1.41
 ABSOLUTE_GATE_LUFS = -70.0
@@ -75,10 +78,10 @@ def k_weighting(rate: int) -> np.ndarray:
 
 
 def channel_weights(channel_names: Iterable[str]) -> np.ndarray:
-    """BS.1770-4 weight per channel: FL, FR, FC 1.0; LFE and LFE2 0; every other channel 1.41."""
+    """BS.1770-4 weight per channel: surrounds 1.41, LFE and LFE2 0, every other channel 1.0."""
     return np.asarray(
         [
-            1.0 if name in FRONT_CHANNELS else 0.0 if name in LFE_CHANNELS else SURROUND_GAIN
+            SURROUND_GAIN if name in SURROUND_CHANNELS else 0.0 if name in LFE_CHANNELS else 1.0
             for name in channel_names
         ],
         dtype=float,
