@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from rich.console import Console
 
 RATE = 48_000
 
@@ -112,3 +114,17 @@ def test_file_without_audio_says_so(tmp_path):
     done = workbench("loudness", silent_video, cwd=tmp_path)
     assert done.returncode == 2
     assert "no audio stream" in done.stderr
+
+
+def test_silence_reads_as_words_not_infinities(tmp_path):
+    from creative_workbench.cli.loudness import fmt_reading, reading_table
+    from creative_workbench.qa.loudness_meter import measure_samples
+
+    reading = measure_samples(np.zeros((RATE, 2), np.float32), RATE)
+    assert fmt_reading(reading.integrated_lufs, "LUFS") == "silent (below the -70 LUFS gate)"
+    assert fmt_reading(reading.true_peak_dbtp, "dBTP") == "silent"
+    console = Console(file=io.StringIO(), width=120)
+    console.print(reading_table(tmp_path / "quiet.wav", reading))
+    shown = console.file.getvalue()
+    assert "silent" in shown and "inf" not in shown
+    assert reading.as_dict()["max_short_term_lufs"] is None
