@@ -22,8 +22,9 @@ OVERSAMPLE = 4
 # cases and a third cheaper than resample_poly's default 81 taps.
 TRUE_PEAK_FILTER = signal.firwin(33, 1 / OVERSAMPLE, window=("kaiser", 5.0)).astype(np.float32)
 # BS.1770-4 K-weighting, stage 1 (head-related high shelf) and stage 2 (RLB high pass) as
-# analogue prototypes; the bilinear transform below gives BS.1770's published 48 kHz
-# coefficients exactly and the same curve at any other rate.
+# analogue prototypes (the parameters libebur128 and FFmpeg's ebur128 derive from the published
+# filter); the bilinear transform in k_weighting gives BS.1770's 48 kHz coefficients to 1e-14
+# and the same curve at any other rate.
 SHELF_HZ, SHELF_GAIN_DB, SHELF_Q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
 SHELF_MID_EXPONENT = 0.4996667741545416  # the shelf's mid-band gain is about sqrt(high gain)
 HIGH_PASS_HZ, HIGH_PASS_Q = 38.13547087602444, 0.5003270373238773
