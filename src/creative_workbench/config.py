@@ -39,6 +39,7 @@ class QAThresholds(_Strict):
     digital_silence_dbfs: float = -90.0
     loudness_tolerance_lu: float = 2.0
     true_peak_max_dbtp: float | None = None
+    loudness_range_max_lu: float | None = Field(None, gt=0, le=40)  # EBU Tech 3342 LRA; warns
     clip_run_samples: int = Field(3, ge=2)
     clip_level_dbfs: float = -0.01
     palette_delta_e: float = Field(5.0, gt=0)

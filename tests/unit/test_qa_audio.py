@@ -8,6 +8,7 @@ import pytest
 from creative_workbench.config import QAThresholds
 from creative_workbench.placements import get_placement
 from creative_workbench.qa import audio
+from creative_workbench.qa import loudness as meter
 from creative_workbench.qa.decode import decode_audio
 
 RATE = 48_000
@@ -21,14 +22,14 @@ def ebu(shared_data, case: str):
 @pytest.mark.parametrize(("case", "expected"), [("1", -23.0), ("2", -33.0)])
 def test_integrated_loudness_matches_ebu_tech_3341(shared_data, case, expected):
     track = ebu(shared_data, case)
-    integrated, _ = audio.loudness(track.samples, track.sample_rate)
+    integrated, _ = meter.loudness(track.samples, track.sample_rate)
     assert integrated == pytest.approx(expected, abs=0.1)
 
 
 def test_momentary_loudness_is_constant_after_one_second_for_case_12(shared_data):
     track = ebu(shared_data, "12")
-    _, momentary = audio.loudness(track.samples, track.sample_rate)
-    times = audio.BLOCK_S + audio.HOP_S * np.arange(momentary.size)
+    _, momentary = meter.loudness(track.samples, track.sample_rate)
+    times = meter.BLOCK_S + meter.HOP_S * np.arange(momentary.size)
     signal_end = track.duration_s
     steady = momentary[(times >= 1.0) & (times <= signal_end - 0.05)]
     assert steady.size > 50
@@ -40,15 +41,15 @@ def test_momentary_loudness_is_constant_after_one_second_for_case_12(shared_data
 )
 def test_true_peak_matches_ebu_tech_3341(shared_data, case, expected):
     track = ebu(shared_data, case)
-    measured = audio.true_peak_dbtp(track.samples)
+    measured = meter.true_peak_dbtp(track.samples)
     assert expected - 0.4 <= measured <= expected + 0.2
 
 
 def test_true_peak_sees_inter_sample_peaks_above_the_sample_peak():
     t = np.arange(RATE) / RATE
     tone = np.sin(2 * np.pi * RATE / 4 * t + np.pi / 4)[:, None].astype(np.float32)
-    assert audio.db(float(np.abs(tone).max())) == pytest.approx(-3.01, abs=0.05)
-    assert audio.true_peak_dbtp(tone) == pytest.approx(0.0, abs=0.3)
+    assert meter.db(float(np.abs(tone).max())) == pytest.approx(-3.01, abs=0.05)
+    assert meter.true_peak_dbtp(tone) == pytest.approx(0.0, abs=0.3)
 
 
 def test_clipping_finds_runs_of_full_scale_samples_only():
@@ -109,3 +110,30 @@ def audio_track(samples: np.ndarray):
     from creative_workbench.qa.decode import AudioTrack
 
     return AudioTrack(samples, RATE)
+
+
+def _lra_case_1() -> np.ndarray:
+    """EBU Tech 3342 case 1: 1 kHz at -20 dBFS for 20 s, then at -30 dBFS: LRA 10 LU."""
+    t = np.arange(40 * RATE) / RATE
+    wave = np.where(t < 20, 0.1, 10 ** (-30 / 20)) * np.sin(2 * np.pi * 1000 * t)
+    return np.stack([wave, wave], axis=1).astype(np.float32)
+
+
+@pytest.mark.parametrize(("limit", "severity"), [(None, "pass"), (15.0, "pass"), (6.0, "warn")])
+def test_loudness_range_warns_only_over_the_configured_limit(limit, severity):
+    thresholds = QAThresholds(loudness_range_max_lu=limit)
+    measured = audio.measure(audio_track(_lra_case_1()), thresholds)
+    found = {
+        f.check_id: f
+        for f in audio.audio_findings(measured, get_placement("meta_feed"), thresholds, False)
+    }
+    lra = found["audio.loudness_range"]
+    assert lra.severity == severity
+    assert lra.measured.startswith("LRA 10.")
+    assert "max short-term -20.0 LUFS" in lra.measured
+    assert measured.reading.loudness_range_lu == pytest.approx(10.0, abs=1.0)
+
+
+def test_loudness_range_limit_must_be_positive():
+    with pytest.raises(ValueError):
+        QAThresholds(loudness_range_max_lu=0)

@@ -84,14 +84,27 @@ def test_lfe_only_file_measures_and_reads_as_silent_loudness(tmp_path):
     assert measured.momentary_lufs.size > 0
 
 
-def test_wide_layouts_weight_every_non_front_channel_as_a_surround():
-    weights = meter.channel_weights(av.AudioLayout("7.1(wide)").channels[i].name for i in range(8))
-    assert weights.tolist() == [1.0, 1.0, 1.0, 0.0, 1.41, 1.41, 1.41, 1.41]
+@pytest.mark.parametrize(
+    ("layout", "expected"),
+    [
+        ("5.1(side)", [1.0, 1.0, 1.0, 0.0, 1.41, 1.41]),
+        ("6.1", [1.0, 1.0, 1.0, 0.0, 1.41, 1.41, 1.41]),
+        ("7.1", [1.0, 1.0, 1.0, 0.0, 1.41, 1.41, 1.41, 1.41]),
+        # front left/right of centre sit within 30 degrees: fronts
+        ("7.1(wide)", [1.0, 1.0, 1.0, 0.0, 1.41, 1.41, 1.0, 1.0]),
+        # elevated channels weigh 1.0 (BS.1770-4 Annex 3)
+        ("5.1.2", [1.0, 1.0, 1.0, 0.0, 1.41, 1.41, 1.0, 1.0]),
+        ("downmix", [1.0, 1.0]),
+    ],
+)
+def test_layout_weights_follow_bs1770_annex_3(layout, expected):
+    weights = meter.channel_weights(c.name for c in av.AudioLayout(layout).channels)
+    assert weights.tolist() == expected
 
 
 def test_more_than_two_channels_without_names_is_an_error():
     with pytest.raises(ValueError, match="channel names"):
-        audio.loudness(np.zeros((RATE, 6), np.float32), RATE)
+        meter.loudness(np.zeros((RATE, 6), np.float32), RATE)
 
 
 def test_unordered_layout_takes_ffmpegs_default_for_its_channel_count(tmp_path):

@@ -46,6 +46,11 @@ COMMANDS: tuple[LazyCommand, ...] = (
         "models",
         "Train a scoring model on the project's performance history and register it.",
     ),
+    LazyCommand(
+        "loudness",
+        "loudness",
+        "Measure loudness: integrated, range (LRA), max momentary and short-term, true peak.",
+    ),
     LazyCommand("models", "models", "List, inspect and promote scoring models."),
     LazyCommand(
         "new",

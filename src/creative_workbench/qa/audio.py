@@ -15,10 +15,10 @@ from creative_workbench.qa.loudness import (
     ABSOLUTE_GATE_LUFS,
     BLOCK_S,
     HOP_S,
+    KEnergy,
     db,
-    loudness,
-    true_peak_dbtp,
 )
+from creative_workbench.qa.loudness_meter import LoudnessReading, reading_from
 
 LEVEL_WINDOW_S = 0.05
 SPEECH_BAND_HZ = (300.0, 3400.0)
@@ -39,6 +39,7 @@ class AudioMeasurements:
     clip_runs: list[tuple[float, float, int]]
     silences: list[tuple[float, float]]
     speech_share: float
+    reading: LoudnessReading | None = None  # LRA, max momentary and short-term too
 
     def momentary_times(self) -> np.ndarray:
         """End time of each 400 ms momentary-loudness block."""
@@ -128,18 +129,21 @@ def measure(track: AudioTrack, thresholds: QAThresholds) -> AudioMeasurements:
     """Run every audio measurement on a decoded track."""
     samples, rate = track.samples, track.sample_rate
     peak = db(max(float(samples.max()), -float(samples.min()))) if samples.size else float("-inf")
-    integrated, momentary = loudness(samples, rate, track.layout_channels())
+    energy = KEnergy.of(samples, rate, track.layout_channels())
+    reading = reading_from(energy, samples)
+    momentary = energy.series(BLOCK_S)
     return AudioMeasurements(
         duration_s=track.duration_s,
         peak_dbfs=peak,
-        integrated_lufs=integrated,
-        momentary_lufs=momentary,
-        true_peak_dbtp=true_peak_dbtp(samples),
+        integrated_lufs=reading.integrated_lufs,
+        momentary_lufs=np.where(np.isfinite(momentary), momentary, -120.0),
+        true_peak_dbtp=reading.true_peak_dbtp,
         clip_runs=clipping_runs(
             samples, rate, thresholds.clip_level_dbfs, thresholds.clip_run_samples
         ),
         silences=silences(samples, rate, thresholds.silence_dbfs, thresholds.silence_min_s),
         speech_share=speech_share(samples, rate),
+        reading=reading,
     )
 
 
@@ -217,6 +221,8 @@ def audio_findings(
                 ),
             )
         )
+    if measured.reading is not None:
+        found.append(_range_finding(measured.reading, thresholds.loudness_range_max_lu))
     runs = measured.clip_runs
     found.append(
         finding(
@@ -302,4 +308,28 @@ def _loudness_finding(
         expected,
         None,
         "Integrated loudness is on target.",
+    )
+
+
+def _range_finding(reading: LoudnessReading, limit: float | None) -> Finding:
+    """Loudness range (EBU Tech 3342) and max short-term: a warning over LIMIT, else a pass
+    (informative only when no limit is set: R 128 advises against LRA as a hard limit)."""
+    lra, short = reading.loudness_range_lu, reading.max_short_term_lufs
+    measured = f"LRA {lra:.1f} LU" + (
+        f", max short-term {short:.1f} LUFS" if np.isfinite(short) else ""
+    )
+    if limit is None:
+        return finding(
+            "audio.loudness_range", True, measured, "no limit set", "Loudness range measured."
+        )
+    over = lra > limit
+    return finding(
+        "audio.loudness_range",
+        not over,
+        measured,
+        f"≤ {limit:g} LU",
+        f"The mix moves over {lra:.1f} LU: quiet passages may be lost on phones; compress it."
+        if over
+        else "Loudness range is within the limit.",
+        bad="warn",
     )

@@ -25,6 +25,7 @@ CHECK_IDS = (
     "audio.signal",
     "audio.loudness",
     "audio.true_peak",
+    "audio.loudness_range",
     "audio.clipping",
     "audio.silence_gaps",
     "audio.speech",
