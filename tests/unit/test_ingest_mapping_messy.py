@@ -141,9 +141,9 @@ def test_capture_dates_per_file(tmp_path: Path) -> None:
     assert result.ads["captured_at"].null_count() == 1
 
 
-def _mapping_toml(glob: str) -> str:
+def _mapping_toml(glob: str, extra: str = "") -> str:
     return (
-        f'\n[[mappings]]\nkind = "ads"\nglob = "{glob}"\nsource = "ira"\n'
+        f'\n[[mappings]]\nkind = "ads"\nglob = "{glob}"\nsource = "ira"\n{extra}'
         'date_format = "%m/%d/%y %I:%M:%S %p %Z"\n'
         'columns = { raw_id = "AdID", brand = "LandingPage", start_time = "AdCreationDate" }\n'
     )
@@ -156,7 +156,8 @@ def _workspace(root: Path):
 
 
 def test_no_ads_kept_is_an_error_with_the_reason(tmp_path: Path) -> None:
-    folder = make_project(tmp_path, toml=PROJECT_TOML + _mapping_toml("raw/ads/*.csv"))
+    mapping = _mapping_toml("raw/ads/*.csv", "captured_at = 2017-05-10\n")
+    folder = make_project(tmp_path, toml=PROJECT_TOML + mapping)
     (folder / "raw" / "ads").mkdir(parents=True)
     rows = "".join(f"{i},B,\n" for i in range(1, 10_930))
     (folder / "raw" / "ads" / "ira.csv").write_text(

@@ -38,10 +38,10 @@ def ingest_command(
         highlight=False,
     )
     files = Table(title="Files")
-    for column in ("file", "format", "rows", "warnings"):
+    for column in ("file", "format", "rows", "warnings", "captured", "from"):
         files.add_column(column)
     for row in result.files.iter_rows():
-        files.add_row(*(safe(v) for v in row))
+        files.add_row(*(safe("unknown" if v is None else v) for v in row))
     out.print(files)
     counts = result.warning_counts()
     if counts.is_empty():

@@ -114,7 +114,7 @@ def discover_files(project: Project) -> list[Path]:
 
 
 def fingerprint(project: Project, files: list[Path], mappings: list[ColumnMapping]) -> str:
-    """Hash of file paths, sizes and mtimes, media names and the ads mappings."""
+    """Hash of file paths, sizes and mtimes, media names, the ads mappings and capture dates."""
     digest = hashlib.sha256(CACHE_VERSION.encode())
     for path in files:
         stat = path.stat()
@@ -123,7 +123,9 @@ def fingerprint(project: Project, files: list[Path], mappings: list[ColumnMappin
         )
     for path in _media_files(project):
         digest.update(f"media|{path.name}\n".encode())
-    digest.update(json.dumps([m.model_dump() for m in mappings], sort_keys=True).encode())
+    settings = [m.model_dump(mode="json") for m in mappings]
+    captured = {k: v.isoformat() for k, v in project.config.captured_at.items()}
+    digest.update(json.dumps([settings, captured], sort_keys=True).encode())
     return digest.hexdigest()
 
 

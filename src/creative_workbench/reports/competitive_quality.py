@@ -52,7 +52,7 @@ def capture_table(result: IngestResult) -> pl.DataFrame:
         "rows",
         pl.col("captured_at").cast(pl.Utf8).fill_null(f"{UNKNOWN} (window end used)"),
         "captured_from",
-    )
+    ).sort(pl.col("captured_from") != UNKNOWN, "file")  # unknown dates first
 
 
 def coverage_table(
