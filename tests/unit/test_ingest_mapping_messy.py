@@ -4,6 +4,7 @@ dates; and an ingest that keeps no ads fails with its reason."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import UTC, date, datetime
@@ -12,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from creative_workbench.config import ColumnMapping, load_project
+from creative_workbench.config import ColumnMapping, Workspace, load_project
 from creative_workbench.errors import DataError
 from creative_workbench.ingest.ads import ingest_ads, require_ads
 from creative_workbench.ingest.mapping import mapped_ads
@@ -149,9 +150,7 @@ def _mapping_toml(glob: str, extra: str = "") -> str:
     )
 
 
-def _workspace(root: Path):
-    from creative_workbench.config import Workspace
-
+def _workspace(root: Path) -> Workspace:
     return Workspace(root)
 
 
@@ -185,3 +184,21 @@ def test_empty_ingest_exits_2_with_one_line(tmp_path: Path) -> None:
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "Traceback" not in result.stderr
     assert "raw/ads/notes.csv" in lines[0] and "[[mappings]]" in lines[0]  # markup kept literal
+
+
+def test_a_json_page_records_capture_date_wins_over_its_file_name(tmp_path: Path) -> None:
+    folder = make_project(tmp_path)
+    (folder / "raw" / "ads").mkdir(parents=True)
+    record = {
+        "id": "9",
+        "page_id": "1",
+        "page_name": "Stridewell",
+        "ad_delivery_start_time": "2026-06-01",
+        "ad_creative_bodies": ["Shop now."],
+        "captured_at": "2026-06-29T10:00:00+0000",
+    }
+    page = {"data": [record]}
+    (folder / "raw" / "ads" / "page_2026-07-31.json").write_text(json.dumps(page), "utf-8")
+    result = ingest_ads(load_project("acme", _workspace(tmp_path)))
+    assert result.files.row(0, named=True)["captured_from"] == "records"
+    assert result.ads["captured_at"].item() == datetime(2026, 6, 29, 10, tzinfo=UTC)
