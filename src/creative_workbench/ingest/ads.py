@@ -320,7 +320,12 @@ def require_ads(result: IngestResult, project: Project) -> pl.DataFrame:
             "pages, TikTok or Google exports there (see docs) and re-run"
         )
     empty = result.files.filter(pl.col("rows") == 0)
-    name = (empty if empty.height else result.files).get_column("file")[0]
+    if empty.is_empty():
+        raise DataError(
+            f"{project.raw_ads_dir}: the {result.files.height} ad file(s) hold only spend-report "
+            "page totals, no individual ads; add Ad Library API pages or exports of ads"
+        )
+    name = empty.get_column("file")[0]
     problems = result.warnings.filter(pl.col("file") == str(project.root / name))
     reason = problems.get_column("message")[0] if problems.height else "no ad records in it"
     raise DataError(
