@@ -6,6 +6,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -84,6 +85,8 @@ class ColumnMapping(_Strict):
     source: str = "custom"
     columns: dict[str, str]
     date_format: str | None = None
+    list_separator: str = Field(",", min_length=1)
+    captured_at: date | None = None
 
 
 class PerformanceSettings(_Strict):
@@ -126,6 +129,9 @@ class ProjectConfig(_Strict):
     thresholds: QAThresholds = Field(default_factory=QAThresholds)
     deliverables: list[DeliverableSpec] = Field(default_factory=list)
     mappings: list[ColumnMapping] = Field(default_factory=list)
+    captured_at: dict[str, date] = Field(
+        default_factory=dict, description="ad file glob -> the date its page was captured"
+    )
     performance: PerformanceSettings = Field(default_factory=PerformanceSettings)
     scoring: ScoringSettings = Field(default_factory=ScoringSettings)
 

@@ -66,6 +66,9 @@ class AdsSchema(pa.DataFrameModel):
     regions_json: str = pa.Field(nullable=True, description="delivery_by_region")
     reach_breakdown_json: str = pa.Field(nullable=True, description="EU/TikTok reach breakdown")
     source_file: str
+    captured_at: UTC_DATETIME = pa.Field(
+        nullable=True, description="when the source file was captured (null = unknown)"
+    )
 
     class Config(_Config):
         pass

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from creative_workbench.cli.output import safe
 from creative_workbench.config import Workspace, load_project
-from creative_workbench.ingest.ads import ingest_ads
+from creative_workbench.ingest.ads import ingest_ads, require_ads
 
 out = Console()
 
@@ -29,6 +29,7 @@ def ingest_command(
     """Build the canonical competitor ads table and print counts and data-quality warnings."""
     loaded = load_project(project, Workspace.discover(root))
     result = ingest_ads(loaded, use_cache=not rebuild)
+    require_ads(result, loaded)
     ads = result.ads
     source = "cache" if result.from_cache else f"{result.files.height} files"
     out.print(
@@ -37,10 +38,10 @@ def ingest_command(
         highlight=False,
     )
     files = Table(title="Files")
-    for column in ("file", "format", "rows", "warnings"):
+    for column in ("file", "format", "rows", "warnings", "captured", "from"):
         files.add_column(column)
     for row in result.files.iter_rows():
-        files.add_row(*(safe(v) for v in row))
+        files.add_row(*(safe("unknown" if v is None else v) for v in row))
     out.print(files)
     counts = result.warning_counts()
     if counts.is_empty():

@@ -18,6 +18,7 @@ import polars as pl
 from creative_workbench.atomic import atomic_write_bytes, atomic_write_text
 from creative_workbench.config import ColumnMapping, Project
 from creative_workbench.errors import DataError
+from creative_workbench.ingest.capture import file_capture, record_capture, with_capture
 from creative_workbench.ingest.google_atc import (
     google_records_to_frame,
     is_google_atc_record,
@@ -35,9 +36,17 @@ from creative_workbench.ingest.records import (
 from creative_workbench.ingest.tiktok import is_tiktok_record, tiktok_records_to_frame
 from creative_workbench.schemas import AdsSchema, validate
 
-CACHE_VERSION = "ads-v1"
+CACHE_VERSION = "ads-v2"
 MEDIA_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 COPY_SOURCES = ("meta_api", "tiktok")
+FILES_SCHEMA = {
+    "file": pl.Utf8,
+    "format": pl.Utf8,
+    "rows": pl.Int64,
+    "warnings": pl.Int64,
+    "captured_at": pl.Date,
+    "captured_from": pl.Utf8,
+}
 
 
 @dataclass(frozen=True)
@@ -105,7 +114,7 @@ def discover_files(project: Project) -> list[Path]:
 
 
 def fingerprint(project: Project, files: list[Path], mappings: list[ColumnMapping]) -> str:
-    """Hash of file paths, sizes and mtimes, media names and the ads mappings."""
+    """Hash of file paths, sizes and mtimes, media names, the ads mappings and capture dates."""
     digest = hashlib.sha256(CACHE_VERSION.encode())
     for path in files:
         stat = path.stat()
@@ -114,7 +123,9 @@ def fingerprint(project: Project, files: list[Path], mappings: list[ColumnMappin
         )
     for path in _media_files(project):
         digest.update(f"media|{path.name}\n".encode())
-    digest.update(json.dumps([m.model_dump() for m in mappings], sort_keys=True).encode())
+    settings = [m.model_dump(mode="json") for m in mappings]
+    captured = {k: v.isoformat() for k, v in project.config.captured_at.items()}
+    digest.update(json.dumps([settings, captured], sort_keys=True).encode())
     return digest.hexdigest()
 
 
@@ -129,11 +140,16 @@ def _cache_key(cache: Path) -> str | None:
         return None
 
 
+def mapping_for(path: Path, mappings: list[ColumnMapping], root: Path) -> ColumnMapping | None:
+    """The first ads mapping whose glob matches PATH, if any."""
+    return next((m for m in mappings if path in set(mapped_files(root, m))), None)
+
+
 def read_ad_file(
     path: Path, mappings: list[ColumnMapping], root: Path, log: QualityLog
 ) -> tuple[str, pl.DataFrame]:
     """(format, canonical rows) for one file; an unknown format is a counted warning."""
-    mapping = next((m for m in mappings if path in set(mapped_files(root, m))), None)
+    mapping = mapping_for(path, mappings, root)
     if mapping is not None:
         return f"mapping:{mapping.source}", mapped_ads(path, mapping, log)
     suffix = path.suffix.lower()
@@ -146,7 +162,9 @@ def read_ad_file(
             ("google_atc", is_google_atc_record, google_records_to_frame),
         ):
             if first is not None and test(first):
-                return kind, convert(records, path, log)
+                frame = convert(records, path, log)
+                moment = pl.lit(record_capture(first), pl.Datetime("us", "UTC"))
+                return kind, frame.with_columns(moment.alias("captured_at"))
         if not records:
             log.add(path, "file", "empty_file", "no records in file")
             return "empty", canonical_frame([])
@@ -174,6 +192,8 @@ def build_ads(project: Project, files: list[Path], mappings: list[ColumnMapping]
     for path in files:
         before = len(log.warnings)
         kind, frame = read_ad_file(path, mappings, project.root, log)
+        mapping = mapping_for(path, mappings, project.root)
+        frame, captured, how = with_capture(frame, *file_capture(path, project, mapping))
         frames.append(frame)
         inventory.append(
             {
@@ -181,6 +201,8 @@ def build_ads(project: Project, files: list[Path], mappings: list[ColumnMapping]
                 "format": kind,
                 "rows": frame.height,
                 "warnings": len(log.warnings) - before,
+                "captured_at": captured.date() if captured else None,
+                "captured_from": how,
             }
         )
     ads = pl.concat(frames, how="vertical") if frames else canonical_frame([])
@@ -193,7 +215,7 @@ def build_ads(project: Project, files: list[Path], mappings: list[ColumnMapping]
     ads = validate(ads, AdsSchema, project.raw_ads_dir)
     files_frame = pl.DataFrame(
         inventory,
-        schema={"file": pl.Utf8, "format": pl.Utf8, "rows": pl.Int64, "warnings": pl.Int64},
+        schema=FILES_SCHEMA,
     )
     return IngestResult(ads, files_frame, log.to_frame())
 
@@ -288,10 +310,25 @@ def _attach_media(ads: pl.DataFrame, project: Project) -> pl.DataFrame:
 
 
 def require_ads(result: IngestResult, project: Project) -> pl.DataFrame:
-    """The ads table, or a DataError saying where to put ad files when there are none."""
-    if result.ads.filter(pl.col("record_kind") == "ad").is_empty():
+    """The ads table, or a DataError saying why there are no ads: where to put ad files when
+    there are none, else the first problem of the first file that gave no rows."""
+    if not result.ads.filter(pl.col("record_kind") == "ad").is_empty():
+        return result.ads
+    if result.files.is_empty():
         raise DataError(
             f"{project.raw_ads_dir}: no competitor ads found; save Ad Library API "
             "pages, TikTok or Google exports there (see docs) and re-run"
         )
-    return result.ads
+    empty = result.files.filter(pl.col("rows") == 0)
+    if empty.is_empty():
+        raise DataError(
+            f"{project.raw_ads_dir}: the {result.files.height} ad file(s) hold only spend-report "
+            "page totals, no individual ads; add Ad Library API pages or exports of ads"
+        )
+    name = empty.get_column("file")[0]
+    problems = result.warnings.filter(pl.col("file") == str(project.root / name))
+    reason = problems.get_column("message")[0] if problems.height else "no ad records in it"
+    raise DataError(
+        f"no ads kept from {result.files.height} ad file(s); {name}: {reason} "
+        f"({result.warnings.height:,} data-quality warning(s) in all)"
+    )

@@ -19,6 +19,7 @@ from creative_workbench.reports.ads_explorer import ad_card_html, top_ads_per_an
 from creative_workbench.reports.notebook import table_html
 from creative_workbench.research import gaps, market, messaging, topics, visuals
 from creative_workbench.research.lexicon import ANGLE_NAMES
+from creative_workbench.research.top_brands import group_brands
 
 CANNOT_JUDGE = [
     "Strategy: which gap to attack, and whether white space is an opportunity or a trap "
@@ -44,6 +45,11 @@ class CompetitiveAnalysis:
     as_of: datetime
     topic_model: topics.TopicModel | None
     visual_features: pl.DataFrame
+
+    @property
+    def shown(self) -> pl.DataFrame:
+        """The labelled ads for tables and charts: top brands by name, the rest as "others"."""
+        return group_brands(self.labelled)
 
 
 def analyse(
@@ -138,7 +144,8 @@ def sov_bar_figure(sov: pl.DataFrame) -> go.Figure:
     brands = [_safe(b) for b in sov["brand"].to_list()]
     for column, label in measures:
         if column in sov.columns and sov[column].null_count() < sov.height:
-            figure.add_trace(go.Bar(x=brands, y=sov[column].fill_null(0).to_list(), name=label))
+            # an unknown reach stays a gap, never a bar of 0
+            figure.add_trace(go.Bar(x=brands, y=sov[column].to_list(), name=label))
     figure.update_layout(
         title="Share of voice by measure", barmode="group", yaxis={"tickformat": ".0%"}, height=380
     )
@@ -278,6 +285,8 @@ def palette_swatches_figure(palettes: pl.DataFrame) -> go.Figure:
 
 def white_space_figure(gap_table: pl.DataFrame, top: int = 12) -> go.Figure:
     """The top white-space labels by gap score, coloured by dimension."""
+    if gap_table.is_empty():
+        return go.Figure().update_layout(title="White space: nothing judged")
     shown = gap_table.head(top).reverse()
     figure = go.Figure()
     for (dimension,), group in shown.group_by("dimension", maintain_order=True):
@@ -311,6 +320,8 @@ def white_space_figure(gap_table: pl.DataFrame, top: int = 12) -> go.Figure:
 
 def white_space_table(gap_table: pl.DataFrame) -> pl.DataFrame:
     """White space as a readable table (examples joined; escaped later by nb.table)."""
+    if gap_table.is_empty():
+        return pl.DataFrame({"note": ["no dimension has brands with enough readable copy"]})
     return gap_table.select(
         "rank",
         "dimension",
@@ -319,6 +330,7 @@ def white_space_table(gap_table: pl.DataFrame) -> pl.DataFrame:
         (pl.col("market_share") * 100).round(1).alias("market %"),
         (pl.col("typical_share") * 100).round(1).alias("typical %"),
         "brands_using",
+        "brands_judged",
         "users_median_days",
         "market_median_days",
         pl.col("examples").list.join(" ‖ ").alias("example ads (brand, days active: evidence)"),
@@ -343,7 +355,7 @@ def scope_lines(analysis: CompetitiveAnalysis) -> list[str]:
         f"{ads.height:,} ads from {ads.get_column('brand').n_unique()} brands"
         + (f", first launched {first:%Y-%m-%d}" if first else ""),
         f"analysis as of {analysis.as_of:%Y-%m-%d} (end of the window; still-running ads count "
-        "up to it)",
+        "up to their file's capture date, or up to it when the capture date is unknown)",
         "sources: "
         + ", ".join(
             f"{s} ({n:,})" for s, n in ads.group_by("source").len().sort("source").iter_rows()
@@ -370,7 +382,7 @@ def topic_matrix(analysis: CompetitiveAnalysis) -> pl.DataFrame:
     """Brand × topic share matrix (empty when no topic model could be fit)."""
     if analysis.topic_model is None:
         return pl.DataFrame({"brand": []}, schema={"brand": pl.Utf8})
-    return market.competitive_matrix(analysis.labelled, "topic_label", analysis.topic_model.labels)
+    return market.competitive_matrix(analysis.shown, "topic_label", analysis.topic_model.labels)
 
 
 def top_ads_html(labelled: pl.DataFrame, per_angle: int = 2) -> str:

@@ -1,16 +1,18 @@
 """White space: angles, CTAs, offers and formats the competitors under-use, ranked, with the
 example ads that do use them as evidence.
 
-For each dimension the market's typical label share is the mean share over the dimension's
-vocabulary (the named angles, the six core CTAs plus any other CTA seen, the offers and
-formats; "none" excluded). A label is white
-space when its market share is below that typical share; its gap score is
-`(1 - market_share / typical_share) × (1 - brands_using / brands)`, where a brand "uses" a
-label when at least `use_threshold` of its ads carry it. A label nobody uses scores 1.
-Whether white space is an opportunity or a trap (nobody does it because it does not work)
-is the strategist's call. A dimension is skipped when fewer than half of the ads state it
-(the Meta Ad Library does not state an ad's format, for instance). The longevity of the
-few ads that do use a label is shown as a hint.
+A label is judged only over the brands whose copy the labeller could read on its dimension
+(coverage.brand_coverage: at least MIN_COVERAGE of the brand's ads have a known value) and
+over those brands' known ads; a dimension no brand reaches is unknown, not empty
+(coverage.dimension_status), so unreadable copy is never reported as "nobody does this".
+The market's typical label share is the mean share over the dimension's vocabulary (the
+named angles, the core CTAs plus any other CTA seen, the offers and formats; "none" and
+"unknown" excluded). A label is white space when its market share is below that typical
+share; its gap score is `(1 - market_share / typical_share) × (1 - brands_using /
+brands_judged)`, where a brand "uses" a label when at least MIN_BRAND_ADS of its ads (and
+at least `use_threshold` of them) carry it. Whether white space is an opportunity or a
+trap (nobody does it because it does not work) is the strategist's call. The longevity of
+the few ads that do use a label is shown as a hint.
 """
 
 from __future__ import annotations
@@ -19,8 +21,16 @@ from datetime import datetime
 
 import polars as pl
 
+from creative_workbench.research.coverage import (
+    MIN_BRAND_ADS,
+    MIN_COVERAGE,
+    UNKNOWN_CTA,
+    brand_coverage,
+    dimensions_in,
+    known,
+)
 from creative_workbench.research.lexicon import ANGLE_NAMES, OFFER_NAMES
-from creative_workbench.research.market import ads_only, with_activity
+from creative_workbench.research.market import ads_only, labelled_only, with_activity
 
 FORMATS = ["image", "video", "carousel"]
 CORE_CTAS = ["Shop now", "Learn more", "Sign up", "Download", "Book now", "Get offer"]
@@ -34,6 +44,7 @@ EVIDENCE_COLUMNS = {
     "angle": {name: f"angle_{key}_evidence" for key, name in ANGLE_NAMES.items()},
     "offer": {name: f"offer_{key}_evidence" for key, name in OFFER_NAMES.items()},
 }
+NOT_LABELS = ["none", UNKNOWN_CTA]
 _NEEDED = {
     "ad_id",
     "brand",
@@ -41,6 +52,7 @@ _NEEDED = {
     "hook",
     "copy",
     "cta_evidence",
+    "record_kind",
     *(column for column, _ in DIMENSIONS.values()),
     *(column for columns in EVIDENCE_COLUMNS.values() for column in columns.values()),
 }
@@ -59,76 +71,62 @@ def _label_rows(labelled: pl.DataFrame, dimension: str) -> pl.DataFrame:
     )
     if isinstance(rows.schema["label"], pl.List):
         rows = rows.explode("label")
-    return rows.filter(pl.col("label").is_not_null() & (pl.col("label") != "none"))
+    return rows.filter(pl.col("label").is_not_null() & ~pl.col("label").is_in(NOT_LABELS))
 
 
 def white_space(
-    labelled: pl.DataFrame, as_of: datetime, *, use_threshold: float = 0.05, examples: int = 3
+    labelled: pl.DataFrame,
+    as_of: datetime,
+    *,
+    use_threshold: float = 0.05,
+    min_ads: int = MIN_BRAND_ADS,
+    min_coverage: float = MIN_COVERAGE,
+    examples: int = 3,
 ) -> pl.DataFrame:
     """Under-used labels ranked by gap score, with example ads and their longevity.
 
     Args:
-        labelled: labelled ads (messaging.label_ads output).
-        as_of: end of the analysis window (for days active).
-        use_threshold: share of a brand's ads above which the brand counts as using a label.
+        labelled: labelled ads (messaging.label_ads output); rows with `labelled` False
+            (languages the labeller does not cover) are left out.
+        as_of: end of the analysis window (for days active; capture dates cut it shorter).
+        use_threshold: share of a brand's ads from which the brand counts as using a label
+            (and never fewer than MIN_ADS ads).
+        min_ads: ads carrying a label before a brand counts as using it.
+        min_coverage: share of a brand's ads with a known value before it is judged on a
+            dimension (coverage.brand_coverage); dimensions no brand reaches are left out
+            (coverage.dimension_status marks them unknown).
         examples: example ads kept per label (longest-running first).
     """
-    columns = [c for c in dict.fromkeys([*labelled.columns, "days_active"]) if c in _NEEDED]
+    frame = labelled_only(ads_only(labelled.lazy()))
+    columns = dict.fromkeys([*frame.collect_schema().names(), "days_active"])
     ads = (
-        with_activity(ads_only(labelled.lazy()), as_of).select(columns).collect(engine="in-memory")
+        with_activity(frame, as_of)
+        .select(c for c in columns if c in _NEEDED)
+        .collect(engine="in-memory")
     )
-    total, brands = ads.height, ads.get_column("brand").n_unique()
-    if total == 0:
+    if ads.height == 0:
         return pl.DataFrame()
-    brand_sizes = ads.group_by("brand").agg(pl.len().alias("brand_ads"))
+    coverage = brand_coverage(ads, min_coverage)
     market_median = float(ads.get_column("days_active").median())
     frames = []
-    for dimension, (column, vocabulary) in DIMENSIONS.items():
-        known = ads.get_column(column).is_not_null().sum()
-        if known < 0.5 * total:  # e.g. Meta does not state formats: no basis for a gap
+    for dimension in dimensions_in(ads):
+        judged = (
+            coverage.get_column("brand")
+            if dimension == "offer"
+            else coverage.filter(pl.col(f"{dimension}_judged")).get_column("brand")
+        )
+        if judged.is_empty():
             continue
-        rows = _label_rows(ads, dimension)
-        per_brand = (
-            rows.group_by("label", "brand")
-            .agg(pl.len().alias("n"))
-            .join(brand_sizes, on="brand")
-            .with_columns((pl.col("n") / pl.col("brand_ads")).alias("brand_share"))
-        )
-        usage = per_brand.group_by("label").agg(
-            pl.col("n").sum().alias("ads"),
-            (pl.col("brand_share") >= use_threshold).sum().alias("brands_using"),
-            pl.col("brand").sort_by("brand_share", descending=True).first().alias("top_brand"),
-            pl.col("brand_share").max().alias("top_brand_share"),
-        )
-        labels = sorted(
-            set(vocabulary) | set(usage.get_column("label").to_list()),
-            key=lambda v: (v not in vocabulary, vocabulary.index(v) if v in vocabulary else 0, v),
-        )
-        table = (
-            pl.DataFrame({"label": labels})
-            .join(usage, on="label", how="left")
-            .with_columns(
-                pl.lit(dimension).alias("dimension"),
-                pl.col("ads").fill_null(0),
-                pl.col("brands_using").fill_null(0).cast(pl.Int64),
-                pl.col("top_brand_share").fill_null(0.0),
-            )
-            .with_columns((pl.col("ads") / known).alias("market_share"))
-        )
-        typical = table.get_column("market_share").mean()
-        longevity = rows.group_by("label").agg(
-            pl.col("days_active").median().alias("users_median_days")
-        )
+        scope = ads.filter(pl.col("brand").is_in(judged.implode()) & known(dimension))
         frames.append(
-            table.join(longevity, on="label", how="left").with_columns(
-                pl.lit(typical).alias("typical_share"),
+            _dimension_gaps(scope, dimension, min_ads, use_threshold).with_columns(
                 pl.lit(market_median).alias("market_median_days"),
-                (
-                    (1 - pl.col("market_share") / typical).clip(lower_bound=0)
-                    * (1 - pl.col("brands_using") / brands)
-                ).alias("gap_score"),
+                pl.lit(judged.len()).alias("brands_judged"),
+                pl.lit(coverage.height - judged.len()).alias("brands_unknown"),
             )
         )
+    if not frames:
+        return pl.DataFrame()
     ranked = (
         pl.concat(frames, how="diagonal")
         .filter(pl.col("market_share") < pl.col("typical_share"))
@@ -153,6 +151,8 @@ def white_space(
             "typical_share",
             "ads",
             "brands_using",
+            "brands_judged",
+            "brands_unknown",
             "top_brand",
             "top_brand_share",
             "users_median_days",
@@ -160,6 +160,59 @@ def white_space(
             "examples",
         )
         .sort("rank")
+    )
+
+
+def _dimension_gaps(
+    scope: pl.DataFrame, dimension: str, min_ads: int, use_threshold: float
+) -> pl.DataFrame:
+    """Market share, brands using and gap score of every label of DIMENSION over SCOPE
+    (the known ads of the brands judged on it)."""
+    _, vocabulary = DIMENSIONS[dimension]
+    brands = scope.get_column("brand").n_unique()
+    brand_sizes = scope.group_by("brand").agg(pl.len().alias("brand_ads"))
+    rows = _label_rows(scope, dimension)
+    needed = pl.max_horizontal(pl.lit(min_ads), (pl.col("brand_ads") * use_threshold).ceil())
+    per_brand = (
+        rows.group_by("label", "brand")
+        .agg(pl.len().alias("n"))
+        .join(brand_sizes, on="brand")
+        .with_columns(
+            (pl.col("n") / pl.col("brand_ads")).alias("brand_share"),
+            (pl.col("n") >= needed).alias("uses"),
+        )
+    )
+    usage = per_brand.group_by("label").agg(
+        pl.col("n").sum().alias("ads"),
+        pl.col("uses").sum().alias("brands_using"),
+        pl.col("brand").sort_by("brand_share", descending=True).first().alias("top_brand"),
+        pl.col("brand_share").max().alias("top_brand_share"),
+    )
+    labels = sorted(
+        set(vocabulary) | set(usage.get_column("label").to_list()),
+        key=lambda v: (v not in vocabulary, vocabulary.index(v) if v in vocabulary else 0, v),
+    )
+    table = (
+        pl.DataFrame({"label": labels})
+        .join(usage, on="label", how="left")
+        .with_columns(
+            pl.lit(dimension).alias("dimension"),
+            pl.col("ads").fill_null(0),
+            pl.col("brands_using").fill_null(0).cast(pl.Int64),
+            pl.col("top_brand_share").fill_null(0.0),
+        )
+        .with_columns((pl.col("ads") / scope.height).alias("market_share"))
+    )
+    typical = table.get_column("market_share").mean()
+    longevity = rows.group_by("label").agg(
+        pl.col("days_active").median().alias("users_median_days")
+    )
+    return table.join(longevity, on="label", how="left").with_columns(
+        pl.lit(typical).alias("typical_share"),
+        (
+            (1 - pl.col("market_share") / typical).clip(lower_bound=0)
+            * (1 - pl.col("brands_using") / brands)
+        ).alias("gap_score"),
     )
 
 

@@ -24,11 +24,30 @@ def ads_only(ads: Frame) -> Frame:
     return ads.filter(pl.col("record_kind") == "ad")
 
 
+def labelled_only(ads: Frame) -> Frame:
+    """Rows the labeller covers: all rows unless a `labelled` column says otherwise (ads in
+    a language the labeller does not read are False and left out of label shares)."""
+    if "labelled" in ads.collect_schema().names():
+        return ads.filter(pl.col("labelled").fill_null(True))
+    return ads
+
+
+def _capture(ads: pl.DataFrame | pl.LazyFrame) -> pl.Expr:
+    """Each row's capture moment (null when unknown or when there is no such column)."""
+    if "captured_at" in ads.collect_schema().names():
+        return pl.col("captured_at")
+    return pl.lit(None, pl.Datetime("us", "UTC"))
+
+
 def data_end(ads: pl.DataFrame | pl.LazyFrame) -> datetime:
-    """The latest start or stop date in the data: the default `as_of`."""
+    """The latest start, stop or capture date in the data: the default `as_of`."""
     value = (
         ads.lazy()
-        .select(pl.max_horizontal(pl.col("start_time").max(), pl.col("stop_time").max()))
+        .select(
+            pl.max_horizontal(
+                pl.col("start_time").max(), pl.col("stop_time").max(), _capture(ads).max()
+            )
+        )
         .collect()
         .item()
     )
@@ -82,34 +101,47 @@ def filter_ads(
 
 
 def with_activity(ads: Frame, as_of: datetime) -> Frame:
-    """Add end_time (stop, or AS_OF while still running), days_active and is_active."""
-    end_time = pl.min_horizontal(pl.coalesce(pl.col("stop_time"), pl.lit(as_of)), pl.lit(as_of))
+    """Add end_time, days_active and is_active.
+
+    A still-running ad ends at its file's capture date (`captured_at`) when known, else at
+    AS_OF: a page captured in June says nothing about August. is_active: running when its
+    file was captured, and that capture is not before AS_OF's day.
+    """
+    horizon = pl.min_horizontal(pl.coalesce(_capture(ads), pl.lit(as_of)), pl.lit(as_of))
+    end_time = pl.min_horizontal(pl.coalesce(pl.col("stop_time"), horizon), pl.lit(as_of))
+    running = pl.col("stop_time").is_null() & (horizon.dt.date() >= pl.lit(as_of).dt.date())
     return ads.with_columns(
         end_time.alias("end_time"),
         ((end_time.dt.date() - pl.col("start_time").dt.date()).dt.total_days() + 1)
         .clip(lower_bound=1)
         .cast(pl.Int32)
         .alias("days_active"),
-        (pl.col("stop_time").is_null() | (pl.col("stop_time") >= pl.lit(as_of))).alias("is_active"),
+        (running | (pl.col("stop_time") >= pl.lit(as_of))).fill_null(False).alias("is_active"),
     )
 
 
 def share_of_voice(ads: Frame, as_of: datetime) -> pl.DataFrame:
     """Per brand: ads, active ad-days and reach bounds, each with its share of the market.
 
-    reach_upper is null for a brand when any of its reach buckets is open at the top.
+    reach_upper is null for a brand when any of its reach buckets is open at the top;
+    reach_lower and share_reach_lower are null (unknown, not 0) when none of its ads states
+    reach.
     """
     active = with_activity(ads_only(ads), as_of)
     per_brand = active.group_by("brand").agg(
         pl.len().alias("ads"),
         pl.col("days_active").sum().alias("ad_days"),
-        pl.col("reach_lower").sum().alias("reach_lower"),
+        pl.when(pl.col("reach_lower").is_not_null().any())
+        .then(pl.col("reach_lower").sum())
+        .alias("reach_lower"),
         pl.when(pl.col("reach_lower").is_not_null() & pl.col("reach_upper").is_null())
         .then(1)
         .otherwise(0)
         .sum()
         .alias("_open"),
-        pl.col("reach_upper").sum().alias("reach_upper"),
+        pl.when(pl.col("reach_upper").is_not_null().any())
+        .then(pl.col("reach_upper").sum())
+        .alias("reach_upper"),
         pl.col("reach_lower").is_not_null().sum().alias("ads_with_reach"),
     )
     return (
@@ -296,8 +328,10 @@ def platform_mix(ads: Frame) -> pl.DataFrame:
 def label_shares(labelled: Frame, column: str) -> pl.DataFrame:
     """Long table (brand, label, ads, share of the brand's ads) for a label column.
 
-    List columns (angles, offers) count an ad once per label it carries.
+    List columns (angles, offers) count an ad once per label it carries. Ads the labeller
+    does not cover (`labelled` False) are left out.
     """
+    labelled = labelled_only(labelled)
     schema = (
         labelled.lazy().collect_schema() if isinstance(labelled, pl.LazyFrame) else labelled.schema
     )
