@@ -131,19 +131,6 @@ class PerformanceSchema(pa.DataFrameModel):
         )
 
 
-class DeliverablesSchema(pa.DataFrameModel):
-    """Files to QA with the placement, CTA and voiceover each is meant to have."""
-
-    path: str = pa.Field(unique=True)
-    file: str
-    placement: str = pa.Field(nullable=True)
-    cta: str = pa.Field(nullable=True)
-    voiceover: bool
-
-    class Config(_Config):
-        pass
-
-
 class ConceptsSchema(pa.DataFrameModel):
     """Concept briefs and their review status."""
 
