@@ -32,15 +32,21 @@ class _Strict(BaseModel):
 
 
 class QAThresholds(_Strict):
-    """QA gate thresholds; every default cites professional QC practice (qa-specs.md)."""
+    """QA gate thresholds; every default cites professional QC practice (qa-specs.md).
 
-    silence_dbfs: float = -60.0
-    silence_min_s: float = 2.0
-    digital_silence_dbfs: float = -90.0
-    loudness_tolerance_lu: float = 2.0
-    true_peak_max_dbtp: float | None = None
+    Ranges keep verdicts meaningful: levels in dBFS/dBTP are at most 0, tolerances and
+    durations are not negative, time limits are positive, and nothing is inf or nan.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    silence_dbfs: float = Field(-60.0, le=0)
+    silence_min_s: float = Field(2.0, gt=0)
+    digital_silence_dbfs: float = Field(-90.0, le=0)
+    loudness_tolerance_lu: float = Field(2.0, ge=0)
+    true_peak_max_dbtp: float | None = Field(None, le=0)
     clip_run_samples: int = Field(3, ge=2)
-    clip_level_dbfs: float = -0.01
+    clip_level_dbfs: float = Field(-0.01, le=0)
     palette_delta_e: float = Field(5.0, gt=0)
     palette_min_share: float = Field(0.5, ge=0, le=1)
     brand_early_s: float = Field(3.0, ge=0)

@@ -94,7 +94,7 @@ def run_command(
     executor: Annotated[
         str | None, typer.Option(help="process (default), thread, or dask://HOST:PORT.")
     ] = None,
-    workers: Annotated[int | None, typer.Option(help="Parallel workers.")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Parallel workers.")] = None,
     root: RootOption = None,
 ) -> None:
     """Run reports on projects with papermill and write offline HTML under reports/."""

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from creative_workbench.config import check_project_name, describe_validation_error
 from creative_workbench.errors import ReportError
@@ -64,7 +64,7 @@ class ForecastParams(ReportParams):
     """Weekly performance forecast for the week starting on WEEK (default: this week)."""
 
     week: date | None = None
-    budget: float = 10000.0
+    budget: float = Field(10000.0, gt=0, allow_inf_nan=False)
 
 
 @dataclass(frozen=True)
