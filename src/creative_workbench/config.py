@@ -253,7 +253,13 @@ class Project:
     @cached_property
     def brand(self) -> BrandGuide:
         """The project's brand guide."""
-        path = inside_project(self.root, self.config.brand_guide, "project.toml brand_guide")
+        name = self.config.brand_guide
+        path = inside_project(self.root, name, "project.toml brand_guide")
+        if not path.is_file():
+            raise ConfigError(
+                f"project.toml brand_guide = {name!r} not found in {self.root}; "
+                "fix the name or add the brand guide there"
+            )
         return load_brand_guide(path, self.root)
 
     def deliverable_spec(self, filename: str) -> DeliverableSpec | None:

@@ -10,10 +10,10 @@ from rich.console import Console
 from rich.table import Table
 
 from creative_workbench.cli.output import safe
-from creative_workbench.config import Workspace, load_project
+from creative_workbench.config import Workspace
 from creative_workbench.errors import ReportError
 from creative_workbench.pipeline.registry import REPORTS
-from creative_workbench.pipeline.runner import ReportResult, plan_jobs, run_jobs
+from creative_workbench.pipeline.runner import ReportResult, check_jobs, plan_jobs, run_jobs
 
 out = Console()
 
@@ -115,8 +115,7 @@ def run_command(
         )
     jobs = plan_jobs(names, project, params)
     workspace = Workspace.discover(root)
-    for name in project:
-        load_project(name, workspace)
+    check_jobs(jobs, workspace)
     failures = _run_with_progress(jobs, workspace, executor, workers)
     if failures:
         raise typer.Exit(1)

@@ -55,6 +55,7 @@ def qa_command(
     for option, target in (("--json", json_path), ("--junit", junit_path)):
         check_output_path(option, target)
     loaded = load_project(project, Workspace.discover(root))
+    loaded.brand  # noqa: B018 - a missing guide or broken logo stops here, before any check
     if placement is not None:
         get_placement(placement)
     files = collect_files(paths)

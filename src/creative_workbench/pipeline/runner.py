@@ -25,6 +25,8 @@ from creative_workbench.reports.html_export import notebook_to_html
 from creative_workbench.reports.notebook import HEADLESS_ENV
 
 KERNEL_NAME = "creative-workbench"
+# Reports that read the brand guide: a missing guide or logo stops them before they run.
+BRAND_REPORTS = frozenset({"project_overview", "qa_report"})
 
 
 class ReportFailedError(ReportError):
@@ -100,6 +102,8 @@ def run_report(
     spec = get_report(report)
     values = spec.validate({**dict(params or {}), "project": project})
     loaded = load_project(project, workspace)
+    if report in BRAND_REPORTS:
+        loaded.brand  # noqa: B018 - raises ConfigError before the notebook runs
     out_dir = report_dir(workspace, project, day)
     store = Store(loaded.state_db)
     started = time.perf_counter()
@@ -177,6 +181,15 @@ def plan_jobs(
     return jobs
 
 
+def check_jobs(jobs: Sequence[ReportJob], workspace: Workspace) -> None:
+    """Load every job's project (and its brand guide when the report needs it): a config
+    error is raised before anything runs."""
+    for project in dict.fromkeys(job.project for job in jobs):
+        loaded = load_project(project, workspace)
+        if any(j.report in BRAND_REPORTS for j in jobs if j.project == project):
+            loaded.brand  # noqa: B018 - raises ConfigError for a missing guide or logo
+
+
 def run_jobs(
     jobs: Sequence[ReportJob],
     workspace: Workspace | None = None,
@@ -187,8 +200,7 @@ def run_jobs(
 ) -> list[ReportResult]:
     """Run JOBS in parallel through an executor; failures are returned, not raised."""
     workspace = workspace or Workspace.discover()
-    for project in {job.project for job in jobs}:
-        load_project(project, workspace)
+    check_jobs(jobs, workspace)
     ensure_kernel()
     results: list[ReportResult] = []
     with open_executor(executor, max_workers) as pool:
