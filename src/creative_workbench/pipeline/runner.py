@@ -15,7 +15,7 @@ from typing import Any
 
 import nbformat
 
-from creative_workbench.atomic import atomic_write_text
+from creative_workbench.atomic import atomic_write_files, remove_stale_temps
 from creative_workbench.config import Workspace, load_project
 from creative_workbench.errors import ReportError, WorkbenchError
 from creative_workbench.pipeline.executors import open_executor
@@ -105,6 +105,8 @@ def run_report(
     if report in BRAND_REPORTS:
         loaded.brand  # noqa: B018 - raises ConfigError before the notebook runs
     out_dir = report_dir(workspace, project, day)
+    remove_stale_temps(workspace.reports_dir / project)  # left by a killed earlier run
+    remove_stale_temps(loaded.cache_dir)
     store = Store(loaded.state_db)
     started = time.perf_counter()
     parameters = {**values.model_dump(mode="json"), "workspace": str(workspace.root)}
@@ -117,8 +119,12 @@ def run_report(
     footer = f"{spec.title} · project {project} · generated {time.strftime('%Y-%m-%d %H:%M')}"
     html_text = notebook_to_html(executed, title, footer)
     html_path = out_dir / f"{report}.html"
-    atomic_write_text(out_dir / f"{report}.ipynb", nbformat.writes(executed))
-    atomic_write_text(html_path, html_text)
+    atomic_write_files(
+        {
+            out_dir / f"{report}.ipynb": nbformat.writes(executed).encode("utf-8"),
+            html_path: html_text.encode("utf-8"),
+        }
+    )
     seconds = round(time.perf_counter() - started, 2)
     store.record_event(
         "report.run",

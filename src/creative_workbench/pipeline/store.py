@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
@@ -102,6 +103,9 @@ class Store:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._create()
+
+    def _create(self) -> None:
         conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
         try:
             conn.execute("PRAGMA busy_timeout = 30000")
@@ -110,8 +114,24 @@ class Store:
         finally:
             conn.close()
 
+    def _ensure(self) -> None:
+        """Recreate state.db when it was deleted (or emptied) while in use, with a warning
+        and a `state.recreated` event, instead of failing on a new 0-byte file."""
+        try:
+            if self.path.stat().st_size > 0:
+                return
+        except FileNotFoundError:
+            pass
+        for suffix in ("-wal", "-shm"):  # the lost database's log must not be replayed
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        self._create()
+        message = f"{self.path} was missing or empty; recreated it (earlier history is lost)"
+        logging.getLogger(__name__).warning(message)
+        self.record_event("state.recreated", {"reason": message})
+
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
+        self._ensure()
         conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
         try:
             conn.execute("PRAGMA busy_timeout = 30000")
@@ -187,6 +207,7 @@ class Store:
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> pl.DataFrame:
         """Run a read query and return a polars DataFrame."""
+        self._ensure()
         conn = sqlite3.connect(self.path, timeout=30.0)
         try:
             cursor = conn.execute(sql, params)
