@@ -16,7 +16,7 @@ from pathlib import Path
 
 # A temp of an older writer (no pid in its name) counts as stale after this many seconds.
 STALE_AFTER_S = 600
-_TEMP_PID = re.compile(r"^\..+\.(\d+)-[^.]*\.tmp$")
+_TEMP_PID = re.compile(r"^\..+\.(\d+)(?:-[^.]*)?\.tmp$")  # .<target>.<pid>[-<random>].tmp
 
 
 def _temp_prefix(path: Path) -> str:

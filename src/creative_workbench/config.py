@@ -55,7 +55,7 @@ class QAThresholds(_Strict):
     end_card_window_s: float = Field(3.0, gt=0)
     end_card_min_hold_s: float = Field(1.5, ge=0)
     cta_match_ratio: float = Field(0.8, ge=0, le=1)
-    per_file_time_limit_s: float = Field(60.0, gt=0)
+    per_file_time_limit_s: float = Field(60.0, gt=0, le=86400)  # ≤ a day: timers overflow
 
 
 class Reviewer(_Strict):

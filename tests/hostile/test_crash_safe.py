@@ -69,6 +69,8 @@ def test_pool_workers_die_with_a_killed_cli(tmp_path):
         os.kill(cli.pid, signal.SIGKILL)
         cli.wait()
         assert _wait(lambda: not _marked(marker), 20), f"survivors: {_marked(marker)}"
+        db = tmp_path / "data" / "projects" / "acme" / "state.db"
+        assert not db.exists() or _integrity(db) == "ok"
     finally:
         with suppress(ProcessLookupError):
             os.killpg(cli.pid, signal.SIGKILL)
@@ -90,11 +92,12 @@ def test_stale_temp_files_are_removed_by_the_next_run(tmp_path, monkeypatch):
     out.mkdir(parents=True)
     stale = [
         out / f".project_overview.ipynb.{_dead_pid()}-k3x9.tmp",
+        out / f".x.ipynb.{_dead_pid()}.tmp",
         out / ".project_overview.html.q57y2nxy.tmp",  # an older writer's name, an hour old
     ]
     for path in stale:
         path.write_text("half a report", "utf-8")
-    os.utime(stale[1], (time.time() - 3600, time.time() - 3600))
+    os.utime(stale[-1], (time.time() - 3600, time.time() - 3600))
     alive = out / f".project_overview.html.{os.getpid()}-live.tmp"  # a writer still running
     alive.write_text("being written", "utf-8")
     monkeypatch.setattr(runner, "_execute", _fake_execute)

@@ -21,6 +21,7 @@ def _with_threshold(line: str) -> str:
     [
         ("per_file_time_limit_s = inf", "per_file_time_limit_s"),
         ("per_file_time_limit_s = nan", "per_file_time_limit_s"),
+        ("per_file_time_limit_s = 1e300", "per_file_time_limit_s"),
         ("loudness_tolerance_lu = -2", "loudness_tolerance_lu"),
         ("silence_dbfs = 10", "silence_dbfs"),
         ("silence_min_s = -5", "silence_min_s"),
@@ -76,16 +77,40 @@ def test_run_workers_below_one_is_a_usage_error(tmp_path, workers):
     assert not (tmp_path / "reports").exists()
 
 
-@pytest.mark.parametrize("option", ["--json", "--junit"])
-def test_output_path_that_is_a_directory_fails_before_any_result(tmp_path, option):
+def test_output_path_that_is_a_directory_fails_before_any_result(tmp_path):
     folder = make_project(tmp_path)
     (folder / "deliverables").mkdir()
     (folder / "deliverables" / "spot_meta_reels_v1.mp4").write_bytes(b"not a video")
     (tmp_path / "out").mkdir()
     result = workbench(
-        "qa", "data/projects/acme/deliverables", "--project", "acme", option, "out", cwd=tmp_path
+        "qa", "data/projects/acme/deliverables", "--project", "acme", "--json", "out", cwd=tmp_path
     )
     line = assert_one_line_error(result)
-    assert option in line and "out" in line and "director" in line
+    assert "--json out" in line and "is a directory" in line
     assert result.stdout == ""
     assert not (folder / "state.db").exists()
+
+
+def test_junit_path_under_a_file_is_refused(tmp_path):
+    from creative_workbench.cli.qa import check_output_path
+    from creative_workbench.errors import WorkbenchError
+
+    (tmp_path / "report.txt").write_text("", "utf-8")
+    with pytest.raises(WorkbenchError, match="is a directory"):
+        check_output_path("--junit", tmp_path)
+    with pytest.raises(WorkbenchError, match="is not a directory"):
+        check_output_path("--junit", tmp_path / "report.txt" / "junit.xml")
+
+
+@pytest.mark.parametrize("workers", [-1, 0])
+def test_library_runs_refuse_fewer_than_one_worker(tmp_path, workers):
+    from creative_workbench.config import Workspace
+    from creative_workbench.errors import WorkbenchError
+    from creative_workbench.pipeline.runner import run_jobs
+
+    make_project(tmp_path)
+    with pytest.raises(WorkbenchError, match="at least 1"):
+        run_jobs(
+            plan_jobs(["project_overview"], ["acme"]), Workspace(tmp_path), max_workers=workers
+        )
+    assert not (tmp_path / "reports").exists()

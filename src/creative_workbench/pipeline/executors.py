@@ -47,7 +47,9 @@ def open_executor(spec: str | None = None, max_workers: int | None = None) -> It
     'dask://local' starts a LocalCluster on this machine (used by the tests).
     """
     spec = (spec or "process").strip()
-    workers = max_workers or default_workers()
+    if max_workers is not None and max_workers < 1:
+        raise WorkbenchError(f"workers = {max_workers}: use at least 1 parallel worker")
+    workers = max_workers if max_workers is not None else default_workers()
     if spec == "process":
         with ProcessPoolExecutor(
             max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
