@@ -177,3 +177,15 @@ def test_state_db_lost_mid_run_is_recreated_and_the_run_recorded(
     assert db.stat().st_size > 0 and _integrity(db) == "ok"
     events = Store(db).events().get_column("what").to_list()
     assert events == ["state.recreated", "report.run"]
+
+
+def test_empty_state_db_found_on_open_is_recreated_with_a_warning(tmp_path, caplog):
+    db = make_project(tmp_path) / "state.db"
+    with caplog.at_level(logging.WARNING):
+        Store(tmp_path / "new.db")  # a new project: created quietly
+        assert caplog.text == ""
+        db.write_bytes(b"")
+        store = Store(db)
+    assert "recreated" in caplog.text
+    assert store.events().get_column("what").to_list() == ["state.recreated"]
+    assert _integrity(db) == "ok"
