@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from creative_workbench.errors import ConfigError
 from creative_workbench.paths import inside_project
 
+RASTER_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff"}
 HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 
 
@@ -128,7 +129,27 @@ def _logo_paths(brand, guide: Path, project_dir: Path) -> dict[str, Path]:
                 continue
             key = f"{size}.{variant}" if variant else size
             relative = guide.parent.resolve().relative_to(project_dir.resolve())
-            logos[key] = inside_project(
-                project_dir, relative / str(item.path.root), f"{guide} logo.{key}"
+            what = f"{guide} logo.{key}"
+            logos[key] = check_logo(
+                inside_project(project_dir, relative / str(item.path.root), what), what
             )
     return logos
+
+
+def check_logo(path: Path, what: str) -> Path:
+    """PATH if it is a readable logo (raster files are decoded), else a ConfigError naming WHAT."""
+    if not path.is_file():
+        raise ConfigError(f"{what} = {path.name!r}: file not found; fix the path or add the file")
+    if path.suffix.lower() not in RASTER_SUFFIXES:
+        return path
+    from PIL import Image  # deferred: only when a guide is read
+
+    try:
+        with Image.open(path) as image:
+            image.load()
+    except Exception as exc:  # PIL raises many types for broken files
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise ConfigError(
+            f"{what} = {path.name!r} is not a readable image ({reason}); replace the file"
+        ) from None
+    return path

@@ -33,16 +33,22 @@ class _Strict(BaseModel):
 
 
 class QAThresholds(_Strict):
-    """QA gate thresholds; every default cites professional QC practice (qa-specs.md)."""
+    """QA gate thresholds; every default cites professional QC practice (qa-specs.md).
 
-    silence_dbfs: float = -60.0
-    silence_min_s: float = 2.0
-    digital_silence_dbfs: float = -90.0
-    loudness_tolerance_lu: float = 2.0
-    true_peak_max_dbtp: float | None = None
+    Ranges keep verdicts meaningful: levels in dBFS/dBTP are at most 0, tolerances and
+    durations are not negative, time limits are positive, and nothing is inf or nan.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    silence_dbfs: float = Field(-60.0, le=0)
+    silence_min_s: float = Field(2.0, gt=0)
+    digital_silence_dbfs: float = Field(-90.0, le=0)
+    loudness_tolerance_lu: float = Field(2.0, ge=0)
+    true_peak_max_dbtp: float | None = Field(None, le=0)
     loudness_range_max_lu: float | None = Field(None, gt=0, le=40)  # EBU Tech 3342 LRA; warns
     clip_run_samples: int = Field(3, ge=2)
-    clip_level_dbfs: float = -0.01
+    clip_level_dbfs: float = Field(-0.01, le=0)
     palette_delta_e: float = Field(5.0, gt=0)
     palette_min_share: float = Field(0.5, ge=0, le=1)
     brand_early_s: float = Field(3.0, ge=0)
@@ -51,7 +57,7 @@ class QAThresholds(_Strict):
     end_card_window_s: float = Field(3.0, gt=0)
     end_card_min_hold_s: float = Field(1.5, ge=0)
     cta_match_ratio: float = Field(0.8, ge=0, le=1)
-    per_file_time_limit_s: float = Field(60.0, gt=0)
+    per_file_time_limit_s: float = Field(60.0, gt=0, le=86400)  # ≤ a day: timers overflow
 
 
 class Reviewer(_Strict):
@@ -254,7 +260,13 @@ class Project:
     @cached_property
     def brand(self) -> BrandGuide:
         """The project's brand guide."""
-        path = inside_project(self.root, self.config.brand_guide, "project.toml brand_guide")
+        name = self.config.brand_guide
+        path = inside_project(self.root, name, "project.toml brand_guide")
+        if not path.is_file():
+            raise ConfigError(
+                f"project.toml brand_guide = {name!r} not found in {self.root}; "
+                "fix the name or add the brand guide there"
+            )
         return load_brand_guide(path, self.root)
 
     def deliverable_spec(self, filename: str) -> DeliverableSpec | None:

@@ -10,10 +10,10 @@ from rich.console import Console
 from rich.table import Table
 
 from creative_workbench.cli.output import safe
-from creative_workbench.config import Workspace, load_project
+from creative_workbench.config import Workspace
 from creative_workbench.errors import ReportError
 from creative_workbench.pipeline.registry import REPORTS
-from creative_workbench.pipeline.runner import ReportResult, plan_jobs, run_jobs
+from creative_workbench.pipeline.runner import ReportResult, check_jobs, plan_jobs, run_jobs
 
 out = Console()
 
@@ -94,7 +94,7 @@ def run_command(
     executor: Annotated[
         str | None, typer.Option(help="process (default), thread, or dask://HOST:PORT.")
     ] = None,
-    workers: Annotated[int | None, typer.Option(help="Parallel workers.")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Parallel workers.")] = None,
     root: RootOption = None,
 ) -> None:
     """Run reports on projects with papermill and write offline HTML under reports/."""
@@ -115,8 +115,7 @@ def run_command(
         )
     jobs = plan_jobs(names, project, params)
     workspace = Workspace.discover(root)
-    for name in project:
-        load_project(name, workspace)
+    check_jobs(jobs, workspace)
     failures = _run_with_progress(jobs, workspace, executor, workers)
     if failures:
         raise typer.Exit(1)

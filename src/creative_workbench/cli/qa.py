@@ -41,7 +41,7 @@ def qa_command(
     executor: Annotated[
         str | None, typer.Option(help="process (default), thread, or dask://HOST:PORT.")
     ] = None,
-    workers: Annotated[int | None, typer.Option(help="Parallel workers.")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Parallel workers.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
     root: Annotated[
         Path | None,
@@ -52,7 +52,10 @@ def qa_command(
     from creative_workbench.pipeline.qa_output import write_json, write_junit
     from creative_workbench.pipeline.qa_run import collect_files, run_qa
 
+    for option, target in (("--json", json_path), ("--junit", junit_path)):
+        check_output_path(option, target)
     loaded = load_project(project, Workspace.discover(root))
+    loaded.brand  # noqa: B018 - a missing guide or broken logo stops here, before any check
     if placement is not None:
         get_placement(placement)
     files = collect_files(paths)
@@ -84,6 +87,17 @@ def qa_command(
             f"{bad} of {len(run.results)} deliverable(s) did not pass QA"
             + (" (--strict: warnings count)" if strict else "")
         )
+
+
+def check_output_path(option: str, path: Path | None) -> None:
+    """Refuse an output file that cannot be written, before any file is checked."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise WorkbenchError(f"{option} {path}: is a directory; name a file to write")
+    parent = next((p for p in path.parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise WorkbenchError(f"{option} {path}: {parent} is not a directory")
 
 
 def summary_table(run) -> Table:

@@ -17,6 +17,7 @@ from typing import Any
 
 import polars as pl
 
+from creative_workbench.ingest.limits import check_amount
 from creative_workbench.ingest.records import (
     QualityLog,
     iter_json_records,
@@ -138,7 +139,7 @@ def _reach(record: dict, row: dict, where: str, path: Path, log: QualityLog) -> 
     if reach is None:
         return
     try:
-        value = float(reach)
+        value = check_amount(float(reach))
     except (TypeError, ValueError):
         log.add(path, where, "wrong_type", f"eu_total_reach {reach!r} is not a number; left empty")
         return

@@ -18,6 +18,14 @@ from typing import Any
 import polars as pl
 
 from creative_workbench.errors import DataError
+from creative_workbench.ingest.limits import (
+    TooDeepError,
+    check_amount,
+    check_epoch,
+    check_json_size,
+    check_time,
+    loads,
+)
 from creative_workbench.schemas import AdsSchema
 
 ADS_COLUMNS: dict[str, pl.DataType] = {
@@ -87,15 +95,20 @@ def iter_json_records(path: Path, log: QualityLog) -> Iterator[tuple[str, Any]]:
     """Yield (record label, object) from a JSON file, a saved API page or JSON Lines.
 
     A page `{"data": [...]}` or a list yields its items; JSON Lines yields each line (a bad
-    line is a counted warning). A whole file that is not JSON raises DataError.
+    line is a counted warning). A whole file that is not JSON (or nested without end) raises
+    DataError; lone surrogates are replaced and counted.
     """
+    check_json_size(path)
     text = read_text(path, log)
     if path.suffix.lower() in JSON_LINES_SUFFIXES:
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
+                item = _loads(line, path, f"line {number}", log)
+            except TooDeepError as exc:
+                log.add(path, f"line {number}", "too_deep", f"{exc}; record skipped")
+                continue
             except json.JSONDecodeError as exc:
                 log.add(
                     path,
@@ -108,7 +121,9 @@ def iter_json_records(path: Path, log: QualityLog) -> Iterator[tuple[str, Any]]:
                 yield (f"line {number}" if index == 0 else f"line {number}.{index}"), record
         return
     try:
-        document = json.loads(text)
+        document = _loads(text, path, "file", log)
+    except TooDeepError as exc:
+        raise DataError(f"{path}: JSON {exc}; fix the file or move it out of raw/ads") from None
     except json.JSONDecodeError as exc:
         raise DataError(
             f"{path}: malformed JSON at line {exc.lineno} column {exc.colno} ({exc.msg}); "
@@ -116,6 +131,18 @@ def iter_json_records(path: Path, log: QualityLog) -> Iterator[tuple[str, Any]]:
         ) from None
     for index, record in enumerate(_unwrap(document)):
         yield f"record {index}", record
+
+
+def _loads(text: str, path: Path, where: str, log: QualityLog) -> Any:
+    value, replaced = loads(text)
+    if replaced:
+        log.add(
+            path,
+            where,
+            "lone_surrogate",
+            f"{replaced} unpaired UTF-16 surrogate escape(s) shown as U+FFFD",
+        )
+    return value
 
 
 def _unwrap(document: Any) -> list[Any]:
@@ -152,20 +179,21 @@ def to_utc(value: Any) -> datetime | None:
     if isinstance(value, str):
         text = value.strip()
         if re.fullmatch(r"\d{8}", text):
-            return datetime.strptime(text, "%Y%m%d").replace(tzinfo=UTC)
+            return check_time(datetime.strptime(text, "%Y%m%d").replace(tzinfo=UTC))
         if re.fullmatch(r"\d{9,13}(\.\d+)?", text):
             return _from_number(float(text))
         text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text.replace("Z", "+00:00"))
         parsed = datetime.fromisoformat(text)
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        return check_time(parsed)
     raise ValueError(f"{value!r} is not a date")
 
 
 def _from_number(number: float) -> datetime:
     if 19000101 <= number <= 21001231:
-        return datetime.strptime(str(int(number)), "%Y%m%d").replace(tzinfo=UTC)
+        return check_time(datetime.strptime(str(int(number)), "%Y%m%d").replace(tzinfo=UTC))
     seconds = number / 1000 if number > 1e11 else number
-    return datetime.fromtimestamp(seconds, tz=UTC)
+    return datetime.fromtimestamp(check_epoch(seconds), tz=UTC)
 
 
 def parse_bound(value: Any) -> tuple[float | None, float | None]:
@@ -180,12 +208,12 @@ def parse_bound(value: Any) -> tuple[float | None, float | None]:
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a number")
     if isinstance(value, int | float):
-        return float(value), float(value)
+        return check_amount(float(value)), check_amount(float(value))
     match = _BOUND.match(str(value))
     if not match:
         raise ValueError(f"{value!r} is not a number")
     sign, digits, suffix = match.groups()
-    number = float(digits.replace(",", "")) * _SCALE[suffix.lower()]
+    number = check_amount(float(digits.replace(",", "")) * _SCALE[suffix.lower()])
     if sign in {"<", "≤", "<="}:
         return 0.0, number
     if sign in {">", "≥", ">="} or str(value).strip().endswith("+"):

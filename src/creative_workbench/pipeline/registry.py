@@ -64,7 +64,7 @@ class ForecastParams(ReportParams):
     """Weekly performance forecast for the week starting on WEEK (default: this week)."""
 
     week: date | None = None
-    budget: float = 10000.0
+    budget: float = Field(10000.0, gt=0, allow_inf_nan=False)
 
 
 @dataclass(frozen=True)

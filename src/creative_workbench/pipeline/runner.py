@@ -15,7 +15,7 @@ from typing import Any
 
 import nbformat
 
-from creative_workbench.atomic import atomic_write_text
+from creative_workbench.atomic import atomic_write_files, remove_stale_temps
 from creative_workbench.config import Workspace, load_project
 from creative_workbench.errors import ReportError, WorkbenchError
 from creative_workbench.pipeline.executors import open_executor
@@ -25,6 +25,8 @@ from creative_workbench.reports.html_export import notebook_to_html
 from creative_workbench.reports.notebook import HEADLESS_ENV
 
 KERNEL_NAME = "creative-workbench"
+# Reports that read the brand guide: a missing guide or logo stops them before they run.
+BRAND_REPORTS = frozenset({"project_overview", "qa_report"})
 
 
 class ReportFailedError(ReportError):
@@ -100,7 +102,11 @@ def run_report(
     spec = get_report(report)
     values = spec.validate({**dict(params or {}), "project": project})
     loaded = load_project(project, workspace)
+    if report in BRAND_REPORTS:
+        loaded.brand  # noqa: B018 - raises ConfigError before the notebook runs
     out_dir = report_dir(workspace, project, day)
+    remove_stale_temps(workspace.reports_dir / project)  # left by a killed earlier run
+    remove_stale_temps(loaded.cache_dir)
     store = Store(loaded.state_db)
     started = time.perf_counter()
     parameters = {**values.model_dump(mode="json"), "workspace": str(workspace.root)}
@@ -113,8 +119,12 @@ def run_report(
     footer = f"{spec.title} · project {project} · generated {time.strftime('%Y-%m-%d %H:%M')}"
     html_text = notebook_to_html(executed, title, footer)
     html_path = out_dir / f"{report}.html"
-    atomic_write_text(out_dir / f"{report}.ipynb", nbformat.writes(executed))
-    atomic_write_text(html_path, html_text)
+    atomic_write_files(
+        {
+            out_dir / f"{report}.ipynb": nbformat.writes(executed).encode("utf-8"),
+            html_path: html_text.encode("utf-8"),
+        }
+    )
     seconds = round(time.perf_counter() - started, 2)
     store.record_event(
         "report.run",
@@ -177,6 +187,15 @@ def plan_jobs(
     return jobs
 
 
+def check_jobs(jobs: Sequence[ReportJob], workspace: Workspace) -> None:
+    """Load every job's project (and its brand guide when the report needs it): a config
+    error is raised before anything runs."""
+    for project in dict.fromkeys(job.project for job in jobs):
+        loaded = load_project(project, workspace)
+        if any(j.report in BRAND_REPORTS for j in jobs if j.project == project):
+            loaded.brand  # noqa: B018 - raises ConfigError for a missing guide or logo
+
+
 def run_jobs(
     jobs: Sequence[ReportJob],
     workspace: Workspace | None = None,
@@ -187,8 +206,7 @@ def run_jobs(
 ) -> list[ReportResult]:
     """Run JOBS in parallel through an executor; failures are returned, not raised."""
     workspace = workspace or Workspace.discover()
-    for project in {job.project for job in jobs}:
-        load_project(project, workspace)
+    check_jobs(jobs, workspace)
     ensure_kernel()
     results: list[ReportResult] = []
     with open_executor(executor, max_workers) as pool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import getpass
 import json
+import logging
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
@@ -91,9 +93,23 @@ def now_utc() -> str:
 
 def current_user() -> str:
     """Who is acting: $WORKBENCH_USER, else the login name."""
-    import os
-
     return os.environ.get("WORKBENCH_USER") or getpass.getuser()
+
+
+@contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive advisory lock on FOLDER itself (no lock file is left behind)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: creation is not serialised
+        yield
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
 
 
 class Store:
@@ -102,6 +118,9 @@ class Store:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._ensure(opening=True)
+
+    def _create(self) -> None:
         conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
         try:
             conn.execute("PRAGMA busy_timeout = 30000")
@@ -110,8 +129,33 @@ class Store:
         finally:
             conn.close()
 
+    def _size(self) -> int | None:
+        try:
+            return self.path.stat().st_size
+        except FileNotFoundError:
+            return None
+
+    def _ensure(self, opening: bool = False) -> None:
+        """Create state.db (OPENING a new project), or recreate it when it was deleted or
+        emptied while in use: with a warning and a `state.recreated` event, never leaving a
+        0-byte file. Creation is serialised across processes by a lock on the folder."""
+        if not opening and self._size():
+            return
+        with _folder_lock(self.path.parent):
+            size = self._size()
+            if size or (opening and size is None):
+                self._create()  # idempotent: CREATE ... IF NOT EXISTS
+                return
+            for suffix in ("-wal", "-shm"):  # the lost database's log must not be replayed
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            self._create()
+        message = f"{self.path} was missing or empty; recreated it (earlier history is lost)"
+        logging.getLogger(__name__).warning(message)
+        self.record_event("state.recreated", {"reason": message})
+
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
+        self._ensure()
         conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
         try:
             conn.execute("PRAGMA busy_timeout = 30000")
@@ -187,6 +231,7 @@ class Store:
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> pl.DataFrame:
         """Run a read query and return a polars DataFrame."""
+        self._ensure()
         conn = sqlite3.connect(self.path, timeout=30.0)
         try:
             cursor = conn.execute(sql, params)

@@ -87,10 +87,9 @@ def context_for(
     thresholds: dict[str, Any] = {}
     others: tuple[str, ...] = ()
     if project is not None:
-        brand = project.brand if (project.root / project.config.brand_guide).is_file() else None
-        if brand is not None:
-            palette = tuple(brand.palette.values())
-            logos = tuple(dict.fromkeys(str(p) for p in brand.logos.values() if p.is_file()))
+        brand = project.brand  # a missing guide or unreadable logo is a config error
+        palette = tuple(brand.palette.values())
+        logos = tuple(dict.fromkeys(str(p) for p in brand.logos.values()))
         thresholds = project.config.thresholds.model_dump()
         others = tuple(dict.fromkeys(d.cta for d in project.config.deliverables if d.cta))
     return GateContext(
