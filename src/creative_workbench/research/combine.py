@@ -4,9 +4,9 @@ evidence; the CTA with `unknown` where a source has no button field; the ad's la
 Per label the artefact stores how the two layers combine (chosen by out-of-fold F1 on the
 tune split, see copy_model_train.py):
 
-* `rules`: the phrase rules only;  `model`: the model only (its threshold);
-* `union`: rules or model;  `fill`: rules, plus the model where the rules found no label
-  of that family (angle / offer) in the ad.
+* `rules`: the phrase rules only;  `union`: rules or model (above its threshold);
+* `fill`: rules, plus the model where the rules found no label of that family
+  (angle / offer) in the ad.
 
 A label the rules found has source `rule`, the matched phrase as evidence and the rule's
 precision on the tune split as confidence; a label only the model found has source `model`,
@@ -22,6 +22,7 @@ import polars as pl
 
 from creative_workbench.research import copy_model, language
 from creative_workbench.research.lexicon import ANGLE_NAMES, OFFER_NAMES
+from creative_workbench.research.messaging import CTA_PATTERN, label_copy
 
 UNKNOWN = "unknown"
 NONE = "none"
@@ -47,6 +48,7 @@ def add_model_labels(
     text_col: str,
     *,
     has_button: str | bool = False,
+    button_col: str | None = None,
     lang_col: str | None = None,
     model: copy_model.CopyModel | None = None,
 ) -> pl.DataFrame:
@@ -57,6 +59,8 @@ def add_model_labels(
         text_col: the copy the rules read.
         has_button: whether the source has a CTA button field (a bool, or a bool column):
             without one, an ad with no CTA phrase gets CTA `unknown` instead of `none`.
+        button_col: the button label column label_copy read first, if any: a CTA from a
+            button is kept for ads in uncovered languages (it is a platform field, not copy).
         lang_col: a column of declared ISO 639-1 codes (null = detect from the copy).
         model: the artefact (default: the packaged one).
 
@@ -93,7 +97,6 @@ def add_model_labels(
         mode = model.modes[k]
         keep = {
             "rules": rule,
-            "model": hit,
             "union": rule | hit,
             "fill": rule | (hit & silent[family]),
         }[mode]
@@ -114,8 +117,11 @@ def add_model_labels(
             pl.when(kept).then(pl.lit(pl.Series(conf))).alias(f"{prefix}_confidence"),
         ]
     out = labelled.with_columns(*columns, lang.alias("language"))
-    out = out.with_columns(pl.Series("labelled", covered))
-    return _derived(out, has_button, model)
+    button = pl.lit(False)
+    if button_col is not None:
+        button = pl.col(button_col).fill_null("").str.contains(CTA_PATTERN)
+    out = out.with_columns(pl.Series("labelled", covered), button.alias("_cta_from_button"))
+    return _derived(out, has_button, model).drop("_cta_from_button")
 
 
 def _derived(out: pl.DataFrame, has_button: str | bool, model: copy_model.CopyModel):
@@ -131,8 +137,8 @@ def _derived(out: pl.DataFrame, has_button: str | bool, model: copy_model.CopyMo
         fallback = pl.when(is_best).then(pl.lit(name)).otherwise(fallback)
     button = pl.col(has_button) if isinstance(has_button, str) else pl.lit(has_button)
     no_cta = pl.col("cta") == NONE
-    unknown = ~pl.col("labelled") | (no_cta & ~button.fill_null(False))
-    from_button = pl.col("_cta_from_button") if "_cta_from_button" in out.columns else False
+    from_button = pl.col("_cta_from_button")
+    unknown = (~pl.col("labelled") & ~from_button) | (no_cta & ~button.fill_null(False))
     return out.with_columns(
         *[angle[key].alias(f"angle_{key}") for key in ANGLE_NAMES],
         pl.concat_list(pl.when(angle[key]).then(pl.lit(name)) for key, name in ANGLE_NAMES.items())
@@ -182,23 +188,18 @@ def label_texts(
 ) -> pl.DataFrame:
     """Label a table of ad copy (eager): rules, learned layer, CTA from BUTTON_COL first.
 
+    Each distinct (text, button, language) is labelled once and gathered back (ads repeat).
     Without BUTTON_COL, ads with no CTA phrase in the copy get CTA `unknown`.
     """
-    from creative_workbench.research.messaging import label_copy
-
+    keys = [c for c in (text_col, button_col, lang_col) if c is not None]
+    distinct = frame.select(keys).unique(maintain_order=True)
     cols = [button_col, text_col] if button_col else [text_col]
-    work = frame
-    if button_col:
-        button_cta = pl.col(button_col).fill_null("").str.contains(_cta_pattern())
-        work = frame.with_columns(button_cta.alias("_cta_from_button"))
-    labelled = label_copy(work, text_col, cta_cols=cols)
-    out = add_model_labels(
-        labelled, text_col, has_button=button_col is not None, lang_col=lang_col, model=model
+    labelled = add_model_labels(
+        label_copy(distinct, text_col, cta_cols=cols),
+        text_col,
+        has_button=button_col is not None,
+        button_col=button_col,
+        lang_col=lang_col,
+        model=model,
     )
-    return out.drop("_cta_from_button", strict=False)
-
-
-def _cta_pattern() -> str:
-    from creative_workbench.research.messaging import CTA_PATTERN
-
-    return CTA_PATTERN
+    return frame.join(labelled, on=keys, how="left", nulls_equal=True, maintain_order="left")

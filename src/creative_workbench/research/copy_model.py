@@ -46,7 +46,7 @@ class CopyModel:
     intercept: np.ndarray
     calibration: np.ndarray  # labels x 2: confidence = sigmoid(a * score + b)
     thresholds: np.ndarray  # on the calibrated confidence
-    modes: list[str]  # rules, model, union or fill (see combine.py)
+    modes: list[str]  # rules, union or fill (see combine.py)
     rule_precision: np.ndarray
     meta: dict
 
@@ -221,7 +221,9 @@ def top_tokens(scores: Scores, label_index: int, docs: np.ndarray) -> dict[int, 
         return {}
     col = f"c{label_index}"
     best = (
-        scores.tokens.filter(pl.col("doc").is_in(pl.Series(docs, dtype=pl.UInt32)))
+        scores.tokens.join(
+            pl.DataFrame({"doc": pl.Series(docs, dtype=pl.UInt32)}), on="doc", how="semi"
+        )
         .group_by("doc")
         .agg(pl.col("tok").sort_by(col).last())
     )

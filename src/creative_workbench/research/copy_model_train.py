@@ -6,7 +6,7 @@ packaged artefact (data/copy_model_v1.npz).
 
 Only the tune split (folds 1-4 of label_eval.fold_of) is read for fitting and for choosing
 anything: the regularisation C, the Platt calibration, each label's threshold and its
-combination mode with the rules (rules / model / union / fill) all come from 5-fold
+combination mode with the rules (rules / union / fill) all come from 5-fold
 out-of-fold predictions on the tune split. The held-out fold is never used here.
 """
 
@@ -30,7 +30,9 @@ from creative_workbench.research.copy_model import CHAR_RANGE, TOKEN_PATTERN, ps
 
 C_GRID = (0.5, 2.0, 8.0)
 THRESHOLDS = np.round(np.arange(0.1, 0.91, 0.05), 2)
-MODES = ("rules", "union", "fill", "model")  # ties go to the earlier (simpler) mode
+# Ties go to the earlier (simpler) mode. A rule hit is never dropped (no model-only mode):
+# rules carry readable evidence and catch phrasings too rare to learn from 400 ads.
+MODES = ("rules", "union", "fill")
 CV_FOLDS = 5
 MIN_DF = 2
 SEED = 0
@@ -150,8 +152,6 @@ def combined(mode: str, rule: np.ndarray, model: np.ndarray, family_silent: np.n
     """A label's 0/1 predictions under combination MODE (see combine.py)."""
     if mode == "rules":
         return rule
-    if mode == "model":
-        return model
     if mode == "union":
         return rule | model
     return rule | (model & family_silent)  # fill: the model speaks where the rules are silent
@@ -198,19 +198,22 @@ def train(data: Path) -> tuple[dict[str, np.ndarray], dict]:
     targets = targets_of(frame, labels)
     rules = rules_of(frame, labels)
     usable = targets.sum(axis=0) >= CV_FOLDS
-    ap = {}
+    ap, oofs = {}, {}
     for c in C_GRID:
-        oof = out_of_fold(texts, targets, c)
+        oof = oofs[c] = out_of_fold(texts, targets, c)
         ap[c] = float(
             np.mean(
                 [average_precision_score(targets[:, k], oof[:, k]) for k in np.flatnonzero(usable)]
             )
         )
     best_c = max(C_GRID, key=lambda c: (ap[c], -c))
-    oof = out_of_fold(texts, targets, best_c)
+    oof = oofs[best_c]
     calibration = np.array([platt(oof[:, k], targets[:, k]) for k in range(len(labels))])
     probabilities = 1.0 / (1.0 + np.exp(-(calibration[:, 0] * oof + calibration[:, 1])))
     modes, thresholds, f1s = choose(labels, targets, rules, probabilities)
+    rule_cta = label_eval.predict_rules(frame)
+    from_text = (rule_cta["pred_cta"] != "none") & rule_cta["cta_button"].is_null()
+    cta_hits = (rule_cta["pred_cta"] == rule_cta["gold_cta"]).filter(from_text)
     tp = (rules & (targets == 1)).sum(axis=0)
     precision = (tp + 1) / (rules.sum(axis=0) + 2)  # Laplace-smoothed
     arrays = export(fit(texts, targets, best_c), labels)
@@ -229,6 +232,8 @@ def train(data: Path) -> tuple[dict[str, np.ndarray], dict]:
             f"sha256(id) mod {label_eval.FOLDS} (tune split); held-out fold never read"
         ),
         "n_train": frame.height,
+        # Share of text-phrase CTAs (no button) that are right, on the tune split.
+        "cta_text_precision": round(float(cta_hits.mean()), 4),
         "c": best_c,
         "cv_average_precision": {str(c): round(v, 4) for c, v in ap.items()},
         "cv_f1_of_chosen_mode": dict(zip(labels, [round(f, 4) for f in f1s], strict=True)),

@@ -7,8 +7,10 @@ as "no angle". Detection, per distinct text:
 1. the source's `languages` field when it names exactly one language;
 2. a cheap vote of common function words (English ones against the other languages'), which
    settles most English copy without a model;
-3. otherwise lingua (`lingua-language-detector`, models shipped in the wheel, built once
-   for a small set of languages) on the first PREFIX characters.
+3. null (undetermined, labelled as covered) for copy of fewer than MIN_WORDS words;
+4. otherwise lingua (`lingua-language-detector`, models shipped in the wheel, built once
+   for a small set of languages, low-accuracy mode) on the first PREFIX characters; a
+   language other than English counts only with one of its function words in the copy.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import polars as pl
 COVERED = frozenset({"en"})
 DETECTED = ("en", "es", "fr", "de", "pt", "it", "nl")
 PREFIX = 200
+MIN_WORDS = 4
 # Common function words, as regex alternations (matched on word boundaries, lowercase).
 ENGLISH_WORDS = (
     "the|and|you|your|for|with|our|to|of|is|are|this|that|get|now|more|from|on|in|it|all|"
@@ -41,7 +44,9 @@ def _detector():
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
     codes = [getattr(IsoCode639_1, code.upper()) for code in DETECTED]
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+    # Low-accuracy mode loads in ~1 s instead of ~5-15 s; the texts it sees are the few the
+    # word vote leaves open, and short copy never reaches it.
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_low_accuracy_mode().build()
 
 
 def detect(texts: pl.Series) -> pl.Series:
@@ -53,9 +58,10 @@ def detect(texts: pl.Series) -> pl.Series:
         _word_count(ENGLISH_WORDS).alias("_en"), _word_count(OTHER_WORDS).alias("_other")
     )
     english = (pl.col("_en") >= 2) & (pl.col("_en") > 2 * pl.col("_other"))
-    no_words = ~pl.col("_lower").str.contains(r"\p{L}{2}")
+    # Fewer than MIN_WORDS words is too short to tell (a product name, "Shop now").
+    no_words = pl.col("_lower").str.count_matches(r"\p{L}{2,}") < MIN_WORDS
     votes = votes.with_columns(
-        pl.when(english).then(pl.lit("en")).when(no_words).then(pl.lit(None)).alias("lang"),
+        pl.when(english).then(pl.lit("en")).otherwise(None).alias("lang"),
         (~english & ~no_words).alias("_ask"),
     )
     ask = votes.filter("_ask")
@@ -63,8 +69,12 @@ def detect(texts: pl.Series) -> pl.Series:
         found = _detector().detect_languages_in_parallel_of(ask["_lower"].to_list())
         codes = [lang.iso_code_639_1.name.lower() if lang else None for lang in found]
         asked = ask.select("text", pl.Series("_found", codes, dtype=pl.String))
+        # Another language needs one of its function words too (lingua's low-accuracy mode
+        # reads some English product names as German or French).
+        found = pl.col("_found")
+        trusted = (found == "en") | (pl.col("_other") > 0)
         votes = votes.join(asked, on="text", how="left", maintain_order="left").with_columns(
-            pl.coalesce("lang", "_found").alias("lang")
+            pl.coalesce("lang", pl.when(trusted).then(found)).alias("lang")
         )
     lookup = votes.select("text", "lang")
     frame = pl.DataFrame({"text": texts.fill_null("")})

@@ -204,25 +204,43 @@ def label_ads(ads: Frame) -> Frame:
     field first, then titles, then copy; hook from the body (titles when there is no body).
     Page-total rows (spend reports) are not ads and are left out.
 
+    Rules + learned layer + language (combine.add_model_labels): a source none of whose ads
+    has a CTA field gets CTA `unknown` where the copy has no CTA phrase; the source's
+    `languages` field is used when it names one language.
+
     Labels depend only on the copy fields, so each distinct (body, title, description,
     cta_raw) is labelled once and its labels are gathered back to every ad carrying it:
     advertisers run the same copy on many ads (creative, audience and placement variants).
     Row order is kept.
     """
+    from creative_workbench.research import combine, language
+
     indexed = ads.lazy().filter(pl.col("record_kind") == "ad").with_row_index("_row")
-    groups = indexed.group_by(COPY_FIELDS).agg("_row").with_row_index("_group")
-    distinct = groups.select("_group", *COPY_FIELDS).with_columns(
+    names = indexed.collect_schema().names()
+    declared = language.declared(pl.col("languages")) if "languages" in names else None
+    has_button = pl.col("cta_raw").is_not_null().any()
+    keys = [*COPY_FIELDS, "_has_button", "_lang"]
+    keyed = indexed.with_columns(
+        (has_button.over("source") if "source" in names else has_button).alias("_has_button"),
+        pl.lit(declared if declared is not None else None, dtype=pl.String).alias("_lang"),
+    )
+    # Collected once: the group numbers must be the same for labelling and gathering back.
+    groups = keyed.group_by(keys).agg("_row").with_row_index("_group").collect().lazy()
+    distinct = groups.select("_group", *keys).with_columns(
         ad_copy_expr().alias("copy"),
         pl.coalesce(pl.col("body"), pl.col("title")).alias("_hook_source"),
     )
-    labelled = label_copy(
+    rules = label_copy(
         distinct, "copy", cta_cols=["cta_raw", "title", "copy"], hook_col="_hook_source"
-    ).drop("_hook_source", *COPY_FIELDS)
+    ).collect()
+    labelled = combine.add_model_labels(
+        rules, "copy", has_button="_has_button", button_col="cta_raw", lang_col="_lang"
+    ).drop("_hook_source", *keys)
     per_row = (
         groups.select("_group", "_row")
         .explode("_row")
         .sort("_row")
-        .join(labelled, on="_group", how="left", maintain_order="left")
+        .join(labelled.lazy(), on="_group", how="left", maintain_order="left")
         .drop("_group", "_row")
     )
     out = pl.concat([indexed.drop("_row"), per_row], how="horizontal")
