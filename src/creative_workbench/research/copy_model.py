@@ -154,17 +154,23 @@ def _weights(idf: np.ndarray, coef: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Scores:
-    """Model output for N documents: calibrated confidence per label and, per token, its
-    contribution (for evidence)."""
+    """Model output for N documents: calibrated confidence per label, and what top_tokens
+    needs to find each label's evidence (per token: its unigram feature and its word)."""
 
     confidence: np.ndarray  # docs x labels
-    tokens: pl.DataFrame  # doc, tok, c0..cK-1 (each token's contribution per label)
+    tokens: pl.DataFrame  # doc, tok (verbatim), in document order
+    token_unigram: np.ndarray  # word-vocabulary index of each token, -1 when absent
+    token_word: np.ndarray  # row of each token in char_weights
+    word_weights: np.ndarray  # word features x labels (idf x coefficient)
+    char_weights: np.ndarray  # distinct words x labels (sum over their char n-grams)
+    word_scale: np.ndarray  # per doc
+    char_scale: np.ndarray  # per doc
 
 
 def score_texts(texts: pl.Series, model: CopyModel | None = None) -> Scores:
     """Score TEXTS (label each distinct text once: callers dedupe) with MODEL."""
     model = model or load_model()
-    n_docs, n_labels = len(texts), len(model.labels)
+    n_docs = len(texts)
     n_word = len(model.word_idf)
     word_w = _weights(model.word_idf, model.coef[:, :n_word])
     char_w = _weights(model.char_idf, model.coef[:, n_word:])
@@ -192,22 +198,20 @@ def score_texts(texts: pl.Series, model: CopyModel | None = None) -> Scores:
     a, b = model.calibration[:, 0], model.calibration[:, 1]
     confidence = 1.0 / (1.0 + np.exp(-(a * decision + b)))
 
-    # A token's contribution: its unigram weight plus its char n-grams' (as one word).
     unigram = tokens.join(model.word_vocab, on="term", how="left", maintain_order="left")
-    idx = unigram["idx"].to_numpy()
-    uni_w = np.zeros((len(idx), n_labels))
-    known = ~unigram["idx"].is_null().to_numpy()
-    uni_w[known] = word_w[idx[known].astype(np.int64), :-1]
     tok_wid = tokens.join(
         word_ids.rename({"w": "term"}), on="term", how="left", maintain_order="left"
     )
-    tok_char = per_word[tok_wid["wid"].to_numpy(), :-1]
-    docs = tokens["doc"].to_numpy()
-    contribution = uni_w * word_scale[docs, None] + tok_char * char_scale[docs, None]
-    token_frame = tokens.select("doc", "tok").with_columns(
-        pl.Series(f"c{k}", contribution[:, k]) for k in range(n_labels)
+    return Scores(
+        confidence=confidence,
+        tokens=tokens.select("doc", "tok"),
+        token_unigram=unigram["idx"].fill_null(-1).to_numpy().astype(np.int64),
+        token_word=tok_wid["wid"].to_numpy().astype(np.int64),
+        word_weights=word_w[:, :-1],
+        char_weights=per_word[:, :-1],
+        word_scale=word_scale,
+        char_scale=char_scale,
     )
-    return Scores(confidence=confidence, tokens=token_frame)
 
 
 def _inverse_sqrt(values: np.ndarray) -> np.ndarray:
@@ -216,15 +220,16 @@ def _inverse_sqrt(values: np.ndarray) -> np.ndarray:
 
 
 def top_tokens(scores: Scores, label_index: int, docs: np.ndarray) -> dict[int, str]:
-    """For each of DOCS, its token (verbatim) weighing most towards label LABEL_INDEX."""
+    """For each of DOCS, its token (verbatim) weighing most towards label LABEL_INDEX: the
+    token's unigram weight plus its char n-grams' (the token read as one word)."""
     if len(docs) == 0:
         return {}
-    col = f"c{label_index}"
-    best = (
-        scores.tokens.join(
-            pl.DataFrame({"doc": pl.Series(docs, dtype=pl.UInt32)}), on="doc", how="semi"
-        )
-        .group_by("doc")
-        .agg(pl.col("tok").sort_by(col).last())
-    )
+    doc_of = scores.tokens["doc"].to_numpy()
+    rows = np.flatnonzero(np.isin(doc_of, docs))
+    doc, unigram = doc_of[rows], scores.token_unigram[rows]
+    word_part = np.where(unigram >= 0, scores.word_weights[unigram.clip(0), label_index], 0.0)
+    char_part = scores.char_weights[scores.token_word[rows], label_index]
+    weight = word_part * scores.word_scale[doc] + char_part * scores.char_scale[doc]
+    frame = pl.DataFrame({"doc": doc, "tok": scores.tokens["tok"].gather(rows), "w": weight})
+    best = frame.group_by("doc").agg(pl.col("tok").sort_by("w").last())
     return dict(zip(best["doc"].to_list(), best["tok"].to_list(), strict=True))

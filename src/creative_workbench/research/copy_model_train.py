@@ -212,7 +212,7 @@ def train(data: Path) -> tuple[dict[str, np.ndarray], dict]:
     probabilities = 1.0 / (1.0 + np.exp(-(calibration[:, 0] * oof + calibration[:, 1])))
     modes, thresholds, f1s = choose(labels, targets, rules, probabilities)
     rule_cta = label_eval.predict_rules(frame)
-    from_text = (rule_cta["pred_cta"] != "none") & rule_cta["cta_button"].is_null()
+    from_text = (rule_cta["pred_cta"] != "none") & (rule_cta["cta_button"].fill_null("") == "")
     cta_hits = (rule_cta["pred_cta"] == rule_cta["gold_cta"]).filter(from_text)
     tp = (rules & (targets == 1)).sum(axis=0)
     precision = (tp + 1) / (rules.sum(axis=0) + 2)  # Laplace-smoothed
