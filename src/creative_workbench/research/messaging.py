@@ -217,12 +217,16 @@ def label_ads(ads: Frame) -> Frame:
 
     indexed = ads.lazy().filter(pl.col("record_kind") == "ad").with_row_index("_row")
     names = indexed.collect_schema().names()
-    declared = language.declared(pl.col("languages")) if "languages" in names else None
+    declared = (
+        language.declared(pl.col("languages"))
+        if "languages" in names
+        else pl.lit(None, dtype=pl.String)
+    )
     has_button = pl.col("cta_raw").is_not_null().any()
     keys = [*COPY_FIELDS, "_has_button", "_lang"]
     keyed = indexed.with_columns(
         (has_button.over("source") if "source" in names else has_button).alias("_has_button"),
-        pl.lit(declared if declared is not None else None, dtype=pl.String).alias("_lang"),
+        declared.alias("_lang"),
     )
     # Collected once: the group numbers must be the same for labelling and gathering back.
     groups = keyed.group_by(keys).agg("_row").with_row_index("_group").collect().lazy()
