@@ -124,7 +124,9 @@ def test_paging_goes_beyond_200_cards_without_gaps_or_repeats() -> None:
 
 
 def test_missing_label_columns_degrade_to_fewer_filters() -> None:
-    ads = _timeline(drop=("offers", "offer", "has_question", "emoji_count", "languages"))
+    ads = _timeline(
+        drop=("offers", "offer", "has_question", "emoji_count", "languages", "language")
+    )
     options = facet_options(ads)
     assert "offer" not in options and "language" not in options
     assert "question" not in trait_filters(ads.schema)

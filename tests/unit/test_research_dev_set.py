@@ -1,8 +1,11 @@
-"""label_copy on the labelled real dev set (../shared/data/ad_copy), held-out split only.
+"""The labeller on the labelled real dev set (../shared/data/ad_copy), held-out split only.
 
-Floors are the held-out figures measured with benchmarks/bench_labels.py (2026-12-01:
-angles micro-F1 0.678, macro-F1 0.553, CTA 0.922, offer 0.898) minus 0.03, so a lexicon
-change that loses accuracy on ads it was not tuned on fails here.
+Floors are the held-out figures measured with benchmarks/bench_labels.py (2026-12-01) minus
+0.03, so a lexicon or model change that loses accuracy on ads it was not tuned or trained
+on fails here:
+* rules + learned layer (the product): angles micro-F1 0.725, macro-F1 0.573, CTA 0.922,
+  offer micro-F1 0.875 (one Spanish ad is left unlabelled by design);
+* rules alone: angles 0.678, macro 0.553, CTA 0.922, offer 0.898.
 """
 
 from __future__ import annotations
@@ -13,21 +16,29 @@ import pytest
 
 from creative_workbench.research.label_eval import evaluate, evidence_violations
 
-FLOORS = {"angles_f1": 0.65, "angles_macro_f1": 0.52, "cta_accuracy": 0.89, "offer_f1": 0.87}
+FLOORS = {
+    "both": {"angles_f1": 0.69, "angles_macro_f1": 0.54, "cta_accuracy": 0.89, "offer_f1": 0.84},
+    "rules": {"angles_f1": 0.65, "angles_macro_f1": 0.52, "cta_accuracy": 0.89, "offer_f1": 0.87},
+}
 
 
 @pytest.fixture(scope="module")
-def dev_set(shared_data: Path) -> Path:
-    return shared_data / "ad_copy" / "ad_copy_dev.csv"
+def held_out(shared_data: Path) -> dict:
+    return evaluate(shared_data / "ad_copy" / "ad_copy_dev.csv")["held_out"]
 
 
-def test_held_out_figures_stay_at_or_above_the_measured_floor(dev_set: Path) -> None:
-    result = evaluate(dev_set)["held_out"]
-    assert result["n"] > 50
-    for metric, floor in FLOORS.items():
-        assert result["rules"][metric] >= floor, (metric, result["rules"][metric])
-        assert result["rules"][metric] > result["majority"][metric], metric
+@pytest.mark.parametrize("method", sorted(FLOORS))
+def test_held_out_figures_stay_at_or_above_the_measured_floor(held_out: dict, method: str):
+    assert held_out["n"] > 50
+    for metric, floor in FLOORS[method].items():
+        assert held_out[method][metric] >= floor, (metric, held_out[method][metric])
+        assert held_out[method][metric] > held_out["majority"][metric], metric
 
 
-def test_every_evidence_phrase_is_verbatim_in_the_text(dev_set: Path) -> None:
-    assert evidence_violations(dev_set) == []
+def test_the_learned_layer_adds_recall_on_ads_it_did_not_see(held_out: dict) -> None:
+    assert held_out["both"]["angles_recall"] > held_out["rules"]["angles_recall"]
+    assert held_out["both"]["angles_f1"] > held_out["rules"]["angles_f1"]
+
+
+def test_every_evidence_phrase_is_verbatim_in_the_text(shared_data: Path) -> None:
+    assert evidence_violations(shared_data / "ad_copy" / "ad_copy_dev.csv") == []

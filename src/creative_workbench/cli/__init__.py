@@ -37,6 +37,11 @@ COMMANDS: tuple[LazyCommand, ...] = (
         "Build the canonical competitor ads table and print counts and data-quality warnings.",
     ),
     LazyCommand(
+        "label",
+        "label",
+        "Label a CSV of ad copy: language, angles, CTA and offer with evidence and confidence.",
+    ),
+    LazyCommand(
         "qa",
         "qa",
         "Check deliverables; exit 0 when all pass, 1 when any fails (warnings only with --strict).",

@@ -1,7 +1,9 @@
-"""Score `label_copy` against a labelled ad-copy set (taxonomy ids, `;`-joined, `none`).
+"""Score the labeller (rules, learned layer, both) against a labelled ad-copy set
+(taxonomy ids, `;`-joined, `none`).
 
 The set is split deterministically by a hash of each row's id: fold 0 of 5 is the held-out
-part (never used to tune the lexicon), the other folds are the tuning part.
+part (never used to tune the lexicon or to train the model), the other folds are the tuning
+part. A CTA `unknown` (ad in a language the labeller does not cover) counts as wrong.
 """
 
 from __future__ import annotations
@@ -12,12 +14,15 @@ from pathlib import Path
 
 import polars as pl
 
+from creative_workbench.research.combine import label_texts
+from creative_workbench.research.copy_model import load_model, score_texts
 from creative_workbench.research.lexicon import ANGLE_NAMES, OFFER_NAMES
 from creative_workbench.research.messaging import label_copy
 
 FOLDS = 5
 HELD_OUT_FOLD = 0
 NONE = "none"
+ANGLE_IDS = list(ANGLE_NAMES)
 OFFER_IDS = {
     "discount": "discount_pct",
     "free_shipping": "free_shipping",
@@ -46,13 +51,8 @@ def load_dev_set(path: Path) -> pl.DataFrame:
     )
 
 
-def predict(frame: pl.DataFrame) -> pl.DataFrame:
-    """Run label_copy (button label first for the CTA) and map outputs to taxonomy ids."""
-    labelled = label_copy(
-        frame.with_columns(pl.col("cta_button").fill_null("")),
-        "text",
-        cta_cols=["cta_button", "text"],
-    )
+def taxonomy_ids(labelled: pl.DataFrame) -> pl.DataFrame:
+    """Add pred_angles / pred_offers (lists of taxonomy ids) and pred_cta (an id)."""
     angle_ids = pl.concat_list(
         pl.when(pl.col(f"angle_{key}")).then(pl.lit(key)) for key in ANGLE_NAMES
     ).list.drop_nulls()
@@ -63,6 +63,39 @@ def predict(frame: pl.DataFrame) -> pl.DataFrame:
     cta_id = pl.col("cta").str.to_lowercase().str.replace_all(" ", "_")
     return labelled.with_columns(
         angle_ids.alias("pred_angles"), offer_ids.alias("pred_offers"), cta_id.alias("pred_cta")
+    )
+
+
+def predict_rules(frame: pl.DataFrame) -> pl.DataFrame:
+    """The phrase rules alone (label_copy; button label first for the CTA), as taxonomy ids."""
+    labelled = label_copy(
+        frame.with_columns(pl.col("cta_button").fill_null("")),
+        "text",
+        cta_cols=["cta_button", "text"],
+    )
+    return taxonomy_ids(labelled)
+
+
+def predict(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rules + learned layer + language (combine.label_texts), as taxonomy ids."""
+    return taxonomy_ids(label_texts(frame, "text", button_col="cta_button"))
+
+
+def predict_model(frame: pl.DataFrame) -> pl.DataFrame:
+    """The learned layer alone (each label above its threshold); CTA from the rules."""
+    model = load_model()
+    confidence = score_texts(frame["text"], model).confidence
+    hits = {label: confidence[:, k] >= model.thresholds[k] for k, label in enumerate(model.labels)}
+
+    def ids(family: str) -> list[list[str]]:
+        names = [label for label in model.labels if label.startswith(family + ":")]
+        return [
+            [name.split(":")[1] for name in names if hits[name][i]] for i in range(frame.height)
+        ]
+
+    return predict_rules(frame).with_columns(
+        pl.Series("pred_angles", ids("angle"), dtype=pl.List(pl.String)),
+        pl.Series("pred_offers", ids("offer"), dtype=pl.List(pl.String)),
     )
 
 
@@ -115,19 +148,31 @@ def majority_baseline(tune: pl.DataFrame, target: pl.DataFrame) -> dict:
     return score(target, [_labels(angles)] * n, [cta] * n, [_labels(offer)] * n)
 
 
+METHODS = {"rules": predict_rules, "model": predict_model, "both": predict}
+
+
 def evaluate(path: Path) -> dict[str, dict[str, dict]]:
-    """{split: {"rules": scores, "majority": scores}} for the tune and held-out parts."""
-    frame = predict(load_dev_set(path))
-    tune = frame.filter(pl.col("split") == "tune")
+    """{split: {"n": rows, method: scores}} for the tune and held-out parts; methods: rules,
+    model (learned layer alone, CTA from the rules), both (the product) and majority.
+    The tune split's figures are in-sample (the rules and the model were fitted on it)."""
+    dev = load_dev_set(path)
+    tune = dev.filter(pl.col("split") == "tune")
+    predicted = {name: method(dev) for name, method in METHODS.items()}
     result = {}
     for split in ("tune", "held_out"):
-        part = frame.filter(pl.col("split") == split)
-        result[split] = {
-            "n": len(part),
-            "rules": score(part, part["pred_angles"], part["pred_cta"], part["pred_offers"]),
-            "majority": majority_baseline(tune, part),
-        }
+        result[split] = {"n": int((dev["split"] == split).sum())}
+        for name, frame in predicted.items():
+            part = frame.filter(pl.col("split") == split)
+            result[split][name] = scores_of(part)
+        result[split]["majority"] = majority_baseline(tune, dev.filter(pl.col("split") == split))
     return result
+
+
+def scores_of(predicted: pl.DataFrame) -> dict:
+    """score() of a frame holding gold_* and pred_* columns."""
+    return score(
+        predicted, predicted["pred_angles"], predicted["pred_cta"], predicted["pred_offers"]
+    )
 
 
 def evidence_violations(path: Path) -> list[tuple[str, str]]:

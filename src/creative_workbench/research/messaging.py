@@ -31,6 +31,13 @@ from creative_workbench.research.lexicon import (
 
 Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 ANGLE_PATTERNS = {key: alternation(phrases) for key, phrases in ANGLE_PHRASES.items()}
+# The same patterns without their question phrases (ending in a literal '?'), which cannot
+# match copy without a '?': a bounded question phrase ("[^|.!?]{3,60}\?") makes the regex
+# engine leave its fast DFA, so it only runs on the copy that has a question mark.
+ANGLE_NO_QUESTION = {
+    key: alternation([p for p in phrases if not p.endswith("\\?")])
+    for key, phrases in ANGLE_PHRASES.items()
+}
 OFFER_PATTERNS = {
     key: alternation(OFFER_NOT_PHRASES.get(key, []) + phrases)
     for key, phrases in OFFER_PHRASES.items()
@@ -82,8 +89,8 @@ def label_copy(
     hook_text = pl.col(hook_col or text_col).fill_null("")
     out = frame.with_columns(
         *[
-            text.str.extract(pattern, 0).alias(f"angle_{key}_evidence")
-            for key, pattern in ANGLE_PATTERNS.items()
+            _angle_regex(text, key, lambda t, p: t.str.extract(p, 0)).alias(f"angle_{key}_evidence")
+            for key in ANGLE_PATTERNS
         ],
         *[_offer_evidence(text, key).alias(f"offer_{key}_evidence") for key in OFFER_PATTERNS],
         cta_evidence.alias("cta_evidence"),
@@ -94,12 +101,16 @@ def label_copy(
         text.str.contains(r"\d").alias("has_numbers"),
         text.str.count_matches(EMOJI_PATTERN).alias("emoji_count"),
     )
+    hook = pl.col("hook").fill_null("")
     out = out.with_columns(
         *[
-            pl.col("hook").fill_null("").str.count_matches(pattern).alias(f"_n_{key}")
-            for key, pattern in ANGLE_PATTERNS.items()
+            _angle_regex(hook, key, lambda t, p: t.str.count_matches(p)).alias(f"_n_{key}")
+            for key in ANGLE_PATTERNS
         ],
-        *[text.str.find(pattern).alias(f"_pos_{key}") for key, pattern in ANGLE_PATTERNS.items()],
+        *[
+            _angle_regex(text, key, lambda t, p: t.str.find(p)).alias(f"_pos_{key}")
+            for key in ANGLE_PATTERNS
+        ],
     )
     return out.with_columns(
         *[
@@ -125,6 +136,17 @@ def label_copy(
         _offer_list().alias("offers"),
         pl.when(pl.col("hook") == "").then(None).otherwise(pl.col("hook")).alias("hook"),
     ).drop([f"_{kind}_{key}" for key in ANGLE_PATTERNS for kind in ("n", "pos")])
+
+
+def _angle_regex(text: pl.Expr, key: str, apply) -> pl.Expr:
+    """APPLY(text, pattern) for angle KEY; the question phrases only where TEXT has a '?'
+    (the other rows are null for that pass, so the regex engine skips them). Exact: a
+    phrase that cannot match changes no leftmost-first result."""
+    full, fast = ANGLE_PATTERNS[key], ANGLE_NO_QUESTION[key]
+    if full == fast:
+        return apply(text, full)
+    asks = text.str.contains("?", literal=True)
+    return pl.when(asks).then(apply(pl.when(asks).then(text), full)).otherwise(apply(text, fast))
 
 
 def _offer_evidence(text: pl.Expr, key: str) -> pl.Expr:
@@ -204,25 +226,47 @@ def label_ads(ads: Frame) -> Frame:
     field first, then titles, then copy; hook from the body (titles when there is no body).
     Page-total rows (spend reports) are not ads and are left out.
 
+    Rules + learned layer + language (combine.add_model_labels): a source none of whose ads
+    has a CTA field gets CTA `unknown` where the copy has no CTA phrase; the source's
+    `languages` field is used when it names one language.
+
     Labels depend only on the copy fields, so each distinct (body, title, description,
     cta_raw) is labelled once and its labels are gathered back to every ad carrying it:
     advertisers run the same copy on many ads (creative, audience and placement variants).
     Row order is kept.
     """
+    from creative_workbench.research import combine, language
+
     indexed = ads.lazy().filter(pl.col("record_kind") == "ad").with_row_index("_row")
-    groups = indexed.group_by(COPY_FIELDS).agg("_row").with_row_index("_group")
-    distinct = groups.select("_group", *COPY_FIELDS).with_columns(
+    names = indexed.collect_schema().names()
+    declared = (
+        language.declared(pl.col("languages"))
+        if "languages" in names
+        else pl.lit(None, dtype=pl.String)
+    )
+    has_button = pl.col("cta_raw").is_not_null().any()
+    keys = [*COPY_FIELDS, "_has_button", "_lang"]
+    keyed = indexed.with_columns(
+        (has_button.over("source") if "source" in names else has_button).alias("_has_button"),
+        declared.alias("_lang"),
+    )
+    # Collected once: the group numbers must be the same for labelling and gathering back.
+    groups = keyed.group_by(keys).agg("_row").with_row_index("_group").collect().lazy()
+    distinct = groups.select("_group", *keys).with_columns(
         ad_copy_expr().alias("copy"),
         pl.coalesce(pl.col("body"), pl.col("title")).alias("_hook_source"),
     )
-    labelled = label_copy(
+    rules = label_copy(
         distinct, "copy", cta_cols=["cta_raw", "title", "copy"], hook_col="_hook_source"
-    ).drop("_hook_source", *COPY_FIELDS)
+    ).collect()
+    labelled = combine.add_model_labels(
+        rules, "copy", has_button="_has_button", button_col="cta_raw", lang_col="_lang"
+    ).drop("_hook_source", *keys)
     per_row = (
         groups.select("_group", "_row")
         .explode("_row")
         .sort("_row")
-        .join(labelled, on="_group", how="left", maintain_order="left")
+        .join(labelled.lazy(), on="_group", how="left", maintain_order="left")
         .drop("_group", "_row")
     )
     out = pl.concat([indexed.drop("_row"), per_row], how="horizontal")
