@@ -73,12 +73,31 @@ def train_command(
             help="With --promote: promote even without a clear win; the reason is recorded.",
         ),
     ] = None,
+    settings: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Model setting for this run, key=value (repeatable), e.g. --set max_depth=2; "
+            "keys and ranges as [scoring.model] in project.toml.",
+        ),
+    ] = None,
+    search: Annotated[
+        int | None,
+        typer.Option(
+            "--search",
+            help="Try N sampled settings on the evaluation folds first and keep the best "
+            "by mean CTR log loss (default: [scoring] search).",
+            min=0,
+            max=200,
+        ),
+    ] = None,
     root: RootOption = None,
 ) -> None:
     """Train a scoring model on the project's performance history and register it."""
-    from creative_workbench.pipeline.training import MODEL, train_project
+    from creative_workbench.pipeline.training import MODEL, model_settings, train_project
 
     loaded = load_project(project, Workspace.discover(root))
+    model_settings(loaded, settings or ())  # a bad --set fails before any work
     with out.status("training (evaluation folds, baselines, final fit)..."):
         outcome = train_project(
             loaded,
@@ -86,6 +105,8 @@ def train_command(
             test_weeks=test_weeks,
             evaluation=evaluation,
             override=override,
+            settings=settings or (),
+            search=search,
         )
     table = Table(title=f"{loaded.name} {outcome.version}: {safe(outcome.plan.description)}")
     table.add_column("model", style="bold", no_wrap=True)
