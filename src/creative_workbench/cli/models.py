@@ -14,8 +14,8 @@ from rich.table import Table
 
 from creative_workbench.cli.output import safe
 from creative_workbench.config import Workspace, load_project
-from creative_workbench.pipeline.store import Store, current_user, now_utc
-from creative_workbench.scoring import registry
+from creative_workbench.pipeline import models as project_models
+from creative_workbench.pipeline.store import Store, current_user
 
 out = Console()
 models_app = typer.Typer(help="List, inspect and promote scoring models.", no_args_is_help=True)
@@ -169,7 +169,7 @@ def _paired_table(target: str, paired) -> Table:
 def list_command(project: ProjectOption, root: RootOption = None) -> None:
     """List the registered models of a project."""
     loaded = load_project(project, Workspace.discover(root))
-    frame = registry.list_models(loaded.models_dir)
+    frame = project_models.list_models(loaded)
     if frame.height == 0:
         out.print(f"{loaded.name}: no models yet; run `workbench train --project {loaded.name}`")
         return
@@ -191,7 +191,7 @@ def show_command(
 ) -> None:
     """Show one model's card: data, features, parameters, metrics vs baselines."""
     loaded = load_project(project, Workspace.discover(root))
-    card = registry.read_card(loaded.models_dir, version)
+    card = project_models.read_card(loaded, version)
     table = Table(title=f"{loaded.name} {version}", show_header=False)
     table.add_column("key", style="bold")
     table.add_column("value")
@@ -231,7 +231,7 @@ def promote_command(
     """Make VERSION the model that forecasts use (a recorded human decision)."""
     loaded = load_project(project, Workspace.discover(root))
     who = current_user()
-    record = registry.promote(loaded.models_dir, version, who, now_utc())
+    record = project_models.promote(loaded, version, who)
     Store(loaded.state_db).record_decision(
         "scoring", version, "promoted", who, f"manual promotion (previous: {record['previous']})"
     )

@@ -20,7 +20,7 @@ from creative_workbench.config import Project
 from creative_workbench.errors import DataError
 from creative_workbench.ingest.performance_values import decode_text
 from creative_workbench.pipeline.attributes import typed_attributes
-from creative_workbench.scoring import registry
+from creative_workbench.pipeline.models import load_model
 from creative_workbench.scoring.explain import top_reasons
 from creative_workbench.scoring.features import DELIVERY_COLUMNS, label
 from creative_workbench.scoring.scorer import CreativeScorer
@@ -91,7 +91,7 @@ def candidate_rows(
 
 def predict_candidates(project: Project, path: Path, version: str | None = None) -> Scored:
     """Score the candidates in PATH with VERSION (default: the promoted model)."""
-    scorer, card = registry.load_model(project.models_dir, version)
+    scorer, card = load_model(project, version)
     frame = read_candidates(path)
     rows, notes = candidate_rows(project, scorer, frame, str(path))
     rows = rows.with_row_index(ROW_ID).with_columns(pl.col(ROW_ID).cast(pl.Utf8))

@@ -25,6 +25,7 @@ from sklearn.base import clone
 from creative_workbench import __version__
 from creative_workbench.config import ModelSettings, Project, describe_validation_error
 from creative_workbench.errors import ConfigError, DataError
+from creative_workbench.pipeline import models as project_models
 from creative_workbench.pipeline.store import Store, current_user, now_utc
 from creative_workbench.pipeline.training_data import TrainingData, load_training_data
 from creative_workbench.scoring import registry
@@ -196,11 +197,13 @@ def train_project(
     )
     tuning: dict[str, Any] = {"settings": chosen.model_dump(), "overrides": list(settings)}
     trials = project.config.scoring.search if search is None else search
-    previous = registry.promoted_version(project.models_dir)
-    previous_settings = None
-    if previous is not None:
-        loaded, _ = registry.load_model(project.models_dir, previous)
-        previous_settings = clone(loaded)
+    previous, previous_settings, damage = None, None, []
+    try:
+        previous = registry.promoted_version(project.models_dir)
+        if previous is not None:
+            previous_settings = clone(project_models.load_model(project, previous)[0])
+    except DataError as exc:  # retraining is the way out of a damaged promoted model
+        damage.append(f"not compared with the promoted model: {exc}")
     with ThreadPoolExecutor(FIT_THREADS) as pool:
         if trials > 0:
             found = search_settings(
@@ -215,7 +218,7 @@ def train_project(
     importance = global_importance(final, data.rows)
     metrics = {t: _metrics(tables[t], differences[t]) for t in TARGETS}
     decision, better = _decide(differences["ctr"], previous, promote, override)
-    notes = [*data.notes, *final.notes_, *_metric_notes(tables), *_search_notes(tuning)]
+    notes = [*data.notes, *final.notes_, *_metric_notes(tables), *_search_notes(tuning), *damage]
     card = {
         "created_at": now_utc(),
         "created_by": who,
@@ -268,7 +271,7 @@ def train_project(
     store.record_event(
         "scoring.trained",
         {
-            "version": version,
+            **project_models.trained_payload(project, version),
             "rows": data.rows.height,
             "evaluation": plan.description,
             "ctr_log_loss": metrics["ctr"]["model"].get("log_loss"),
