@@ -208,6 +208,12 @@ def show_command(
         add(f"evaluation.{key}", value)
     add("features", ", ".join(card["features"]["categorical"] + card["features"]["numeric"]))
     add("parameters", card.get("parameters", {}))
+    tuning = card.get("tuning", {}) if isinstance(card.get("tuning"), dict) else {}
+    add("tuning.overrides", tuning.get("overrides", []))
+    if isinstance(tuning.get("search"), dict):
+        found = tuning["search"]
+        add("tuning.search", f"{len(found.get('tried', []))} settings tried; {found.get('note')}")
+        add("tuning.search.chosen", found.get("chosen"))
     for target, metrics in card.get("metrics", {}).items():
         model = metrics.get("model", {})
         add(f"{target} model", ", ".join(f"{k} {_fmt(v)}" for k, v in model.items()))
