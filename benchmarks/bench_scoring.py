@@ -14,6 +14,8 @@
 6. Settings search (`train --search`), nested: settings chosen on other folds (KAG: another
    shuffle; keywords: origins before the backtest's), then the default settings, the searched
    ones and the baselines compared paired on the benchmark folds of 3. and 5.
+7. The calendar term ([scoring] calendar = true) on the keyword backtest of 5., paired
+   against the default features.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from creative_workbench.pipeline.training import MODEL, type_columns
 from creative_workbench.pipeline.training_data import join_performance, load_training_data
 from creative_workbench.scoring import evaluation as ev
 from creative_workbench.scoring.baselines import baseline_models
-from creative_workbench.scoring.features import CREATIVE_FEATURES, WEEKDAYS
+from creative_workbench.scoring.features import CREATIVE_FEATURES, WEEKDAYS, FeatureSpec
 from creative_workbench.scoring.scorer import CreativeScorer
 from creative_workbench.scoring.search import search_settings
 from creative_workbench.scoring.synthetic import MAPPING_COLUMNS, keyword_days
@@ -247,6 +249,14 @@ def search_check() -> None:
     _paired_report(data, plan, "keywords, searched settings", searched)
 
 
+def calendar_check() -> None:
+    data = keyword_data()
+    spec = data.features
+    dated = FeatureSpec(spec.categorical, (*spec.numeric, "calendar_day"))
+    plan = rolling_plan(data.rows, origins=12, minimum=30)
+    _paired_report(data, plan, "keywords, with the calendar term", CreativeScorer(features=dated))
+
+
 if __name__ == "__main__":
     parts = sys.argv[1:] or ["speed", "truth", "kag", "keywords", "search"]
     for part in parts:
@@ -256,4 +266,5 @@ if __name__ == "__main__":
             "kag": kag_cv,
             "keywords": keyword_rolling,
             "search": search_check,
+            "calendar": calendar_check,
         }[part]()

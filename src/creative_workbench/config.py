@@ -128,6 +128,7 @@ class ScoringSettings(_Strict):
     model: ModelSettings = Field(default_factory=ModelSettings)
     search: int = Field(0, ge=0, le=200, description="settings tried by `train --search`")
     search_seconds: float = Field(600.0, gt=0, le=86_400, allow_inf_nan=False)
+    calendar: bool = Field(False, description="dated rows: the date as a trend/season term")
 
 
 class ProjectConfig(_Strict):

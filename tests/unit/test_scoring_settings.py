@@ -3,11 +3,18 @@ model with ranges; a small search on the evaluation's own folds, recorded in the
 
 from __future__ import annotations
 
+from datetime import date
+
+import numpy as np
+import polars as pl
 import pytest
 
 from creative_workbench.config import ModelSettings, Workspace, load_project
 from creative_workbench.errors import ConfigError
+from creative_workbench.pipeline.predict import candidate_rows
 from creative_workbench.pipeline.training import model_settings, train_project
+from creative_workbench.pipeline.training_data import load_training_data
+from creative_workbench.scoring.features import CALENDAR_EPOCH
 from creative_workbench.scoring.scorer import CreativeScorer
 from creative_workbench.scoring.search import SPACE
 from tests.hostile.cli_run import assert_one_line_error, workbench
@@ -87,3 +94,20 @@ def test_search_tries_settings_on_the_evaluation_folds_and_keeps_the_best(tmp_pa
     assert search["chosen"] == {k: best[k] for k in SPACE}
     assert all(outcome.card["parameters"][k] == v for k, v in search["chosen"].items())
     assert any(n.startswith("search: ") for n in outcome.notes)
+
+
+def test_calendar_term_is_opt_in_and_predict_uses_the_last_training_day(tmp_path):
+    plain = load_training_data(project_with(tmp_path / "plain"))
+    assert "calendar_day" not in plain.features.numeric
+    project = project_with(tmp_path / "dated", "[scoring]\ncalendar = true\n")
+    data = load_training_data(project)
+    assert "calendar_day" in data.features.numeric
+    assert "calendar_day" not in data.features.static.numeric
+    one_day = data.rows.filter(pl.col("period_start") == pl.col("period_start").max())
+    assert one_day["calendar_day"].n_unique() == 1
+    scorer = CreativeScorer(features=data.features, n_estimators=30, interval_estimators=10)
+    scorer.fit(data.rows)
+    frame = pl.DataFrame({"campaign": ["campaign 1"], "match_type": ["exact"]})
+    rows, _ = candidate_rows(project, scorer, frame, "c.csv", "2026-04-26")
+    assert rows["calendar_day"].to_list() == [float((date(2026, 4, 26) - CALENDAR_EPOCH).days)]
+    assert np.isfinite(scorer.predict_rate(rows)).all()

@@ -64,6 +64,8 @@ SCORING_NOTES = {
     "min_category_rows": "a value seen in fewer rows is new (no credit or blame)",
     "search": "settings `workbench train` tries on the evaluation folds first (0 = none)",
     "search_seconds": "time box of that search",
+    "calendar": "dated rows: learn the date too (trend and season, apart from fatigue);\n"
+    "# off by default: no clear gain on the synthetic keyword backtest",
 }
 MODEL_NOTES = {
     "n_estimators": "trees per rate model (1..5000; also `workbench train --set key=value`)",
