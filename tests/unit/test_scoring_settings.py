@@ -16,7 +16,7 @@ from creative_workbench.pipeline.training import model_settings, train_project
 from creative_workbench.pipeline.training_data import load_training_data
 from creative_workbench.scoring.features import CALENDAR_EPOCH
 from creative_workbench.scoring.scorer import CreativeScorer
-from creative_workbench.scoring.search import SPACE
+from creative_workbench.scoring.search import SPACE, _eligible
 from tests.hostile.cli_run import assert_one_line_error, workbench
 from tests.unit.test_scoring_evaluation import keyword_project
 
@@ -111,3 +111,15 @@ def test_calendar_term_is_opt_in_and_predict_uses_the_last_training_day(tmp_path
     rows, _ = candidate_rows(project, scorer, frame, "c.csv", "2026-04-26")
     assert rows["calendar_day"].to_list() == [float((date(2026, 4, 26) - CALENDAR_EPOCH).days)]
     assert np.isfinite(scorer.predict_rate(rows)).all()
+
+
+def test_search_never_trades_conversion_loss_for_click_loss():
+    tried = [
+        {"mean_ctr_log_loss": 0.5, "mean_cvr_log_loss": 0.2},
+        {"mean_ctr_log_loss": 0.4, "mean_cvr_log_loss": 0.3},
+        {"mean_ctr_log_loss": 0.45, "mean_cvr_log_loss": 0.19},
+        {"mean_ctr_log_loss": 0.3, "mean_cvr_log_loss": float("nan")},
+    ]
+    assert _eligible(tried) == [tried[0], tried[2]]
+    no_cvr = [{**t, "mean_cvr_log_loss": float("nan")} for t in tried]
+    assert _eligible(no_cvr) == no_cvr

@@ -2,9 +2,11 @@
 
 scikit-learn's ParameterSampler draws settings from SPACE; each is fitted (rate models only)
 on every training part of the evaluation plan — the same folds the model and the baselines
-are compared on — and scored by its mean held-out CTR log loss per impression. The current
-settings are always tried first, so the search can only keep or improve them on these
-folds. Sampling stops after the time box; what was tried is recorded in the model card.
+are compared on — and scored by its mean held-out CTR log loss per impression, among the
+settings whose mean CVR log loss is no worse than the current settings' (on KAG a search
+by CTR alone picked deeper trees that lost on CVR). The current settings are always tried
+first, so the search can only keep or improve them on these folds. Sampling stops after
+the time box; what was tried is recorded in the model card.
 Choosing on the folds that then report the comparison is optimistic by the selection: the
 card says so.
 """
@@ -21,7 +23,7 @@ from sklearn.base import clone
 from sklearn.model_selection import ParameterSampler
 
 from creative_workbench.scoring.evaluation import weighted_log_loss
-from creative_workbench.scoring.features import known_rows
+from creative_workbench.scoring.features import TARGETS, known_rows
 from creative_workbench.scoring.validation import Plan
 
 SPACE: dict[str, list[Any]] = {
@@ -33,8 +35,8 @@ SPACE: dict[str, list[Any]] = {
     "subsample": [0.7, 0.9, 1.0],
 }
 SELECTION_NOTE = (
-    "settings chosen by mean CTR log loss on the evaluation folds themselves: the reported "
-    "comparison is optimistic by that selection"
+    "settings chosen by mean CTR log loss (CVR no worse) on the evaluation folds themselves: "
+    "the reported comparison is optimistic by that selection"
 )
 
 
@@ -57,22 +59,24 @@ class SearchResult:
         }
 
 
-def fold_loss(model: Any, plan: Plan, submit: Callable[..., Any] | None = None) -> float:
-    """Mean held-out CTR log loss of MODEL's settings over PLAN's folds (rates only)."""
+def fold_loss(model: Any, plan: Plan, submit: Callable[..., Any] | None = None) -> dict[str, float]:
+    """Mean held-out log loss per target of MODEL's settings over PLAN's folds (rates only;
+    NaN for a target without a model or without positives)."""
     if submit is None:
         fitted = [clone(model).fit(f.train, intervals=False) for f in plan.folds]
     else:
         futures = [submit(clone(model).fit, f.train, intervals=False) for f in plan.folds]
         fitted = [future.result() for future in futures]
-    losses = []
+    losses: dict[str, list[float]] = {t: [] for t in TARGETS}
     for scorer, fold in zip(fitted, plan.folds, strict=True):
-        test = known_rows(fold.test, "ctr")
-        n = test.get_column("impressions").to_numpy().astype(float)
-        if n.sum() <= 0:
-            continue
-        rate = scorer.predict_rate(test, "ctr")
-        losses.append(weighted_log_loss(rate, test.get_column("clicks").to_numpy(), n))
-    return float(np.mean(losses)) if losses else float("nan")
+        for target, (successes, trials) in TARGETS.items():
+            test = known_rows(fold.test, target)
+            n = test.get_column(trials).to_numpy().astype(float)
+            s = test.get_column(successes).to_numpy().astype(float)
+            if n.sum() <= 0 or s.sum() <= 0 or target not in scorer.boosters_:
+                continue
+            losses[target].append(weighted_log_loss(scorer.predict_rate(test, target), s, n))
+    return {t: float(np.mean(v)) if v else float("nan") for t, v in losses.items()}
 
 
 def search_settings(
@@ -99,8 +103,20 @@ def search_settings(
             stopped = True
             break
         loss = fold_loss(clone(model).set_params(**params), plan, submit)
-        tried.append({**params, "mean_ctr_log_loss": loss})
-    finite = [t for t in tried if np.isfinite(t["mean_ctr_log_loss"])] or tried
-    best = min(finite, key=lambda t: t["mean_ctr_log_loss"])
-    chosen = {k: v for k, v in best.items() if k != "mean_ctr_log_loss"}
+        tried.append({**params, **{f"mean_{t}_log_loss": v for t, v in loss.items()}})
+    best = min(_eligible(tried), key=lambda t: t["mean_ctr_log_loss"])
+    chosen = {k: best[k] for k in SPACE}
     return SearchResult(chosen, tried, time.perf_counter() - started, stopped)
+
+
+def _eligible(tried: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Tried settings with a CTR loss whose CVR loss is no worse than the first (current)
+    settings' (every one when CVR could not be scored); the current ones at least."""
+    limit = tried[0]["mean_cvr_log_loss"]
+    keep = [
+        t
+        for t in tried
+        if np.isfinite(t["mean_ctr_log_loss"])
+        and (not np.isfinite(limit) or t["mean_cvr_log_loss"] <= limit)
+    ]
+    return keep or tried[:1]
