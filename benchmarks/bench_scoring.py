@@ -11,6 +11,11 @@
 4. Neutral unknowns on KAG: prediction with an unseen interest vs the unknown prediction.
 5. Synthetic keyword days (scoring.synthetic): rolling-origin backtest, the model against
    the per-entity history baseline, share of origins won (target >= 75 %).
+6. Settings search (`train --search`), nested: settings chosen on other folds (KAG: another
+   shuffle; keywords: origins before the backtest's), then the default settings, the searched
+   ones and the baselines compared paired on the benchmark folds of 3. and 5.
+7. The calendar term ([scoring] calendar = true) on the keyword backtest of 5., paired
+   against the default features.
 """
 
 from __future__ import annotations
@@ -31,8 +36,9 @@ from creative_workbench.pipeline.training import MODEL, type_columns
 from creative_workbench.pipeline.training_data import join_performance, load_training_data
 from creative_workbench.scoring import evaluation as ev
 from creative_workbench.scoring.baselines import baseline_models
-from creative_workbench.scoring.features import CREATIVE_FEATURES, WEEKDAYS
+from creative_workbench.scoring.features import CREATIVE_FEATURES, WEEKDAYS, FeatureSpec
 from creative_workbench.scoring.scorer import CreativeScorer
+from creative_workbench.scoring.search import search_settings
 from creative_workbench.scoring.synthetic import MAPPING_COLUMNS, keyword_days
 from creative_workbench.scoring.validation import (
     fit_and_score,
@@ -130,12 +136,16 @@ def _project(folder: Path, name: str, toml: str) -> Path:
     return root
 
 
-def _paired_report(data, plan, title: str) -> dict:
+def _paired_report(data, plan, title: str, reference: CreativeScorer | None = None) -> dict:
+    """REFERENCE (default: the default model) against the baselines, and against the
+    default model when REFERENCE is another setting."""
     spec = data.features
     models = {
-        MODEL: CreativeScorer(features=spec),
+        MODEL: reference or CreativeScorer(features=spec),
         **baseline_models(spec.static, type_columns(spec)),
     }
+    if reference is not None:
+        models["default settings"] = CreativeScorer(features=spec)
     started = time.perf_counter()
     scored = fit_and_score(models, plan, MODEL)
     took = time.perf_counter() - started
@@ -151,14 +161,18 @@ def _paired_report(data, plan, title: str) -> dict:
     return tables
 
 
+def kag_data():
+    with tempfile.TemporaryDirectory() as folder:
+        root = _project(Path(folder), "kag", 'client = "KAG"\n')
+        shutil.copy(KAG, root / "raw" / "performance" / KAG.name)
+        return load_training_data(load_project("kag", Workspace.discover(folder)))
+
+
 def kag_cv() -> None:
     if not KAG.is_file():
         print(f"KAG data not found at {KAG}; skipped")
         return
-    with tempfile.TemporaryDirectory() as folder:
-        root = _project(Path(folder), "kag", 'client = "KAG"\n')
-        shutil.copy(KAG, root / "raw" / "performance" / KAG.name)
-        data = load_training_data(load_project("kag", Workspace.discover(folder)))
+    data = kag_data()
     print(f"\nKAG: {data.rows.height} ads, attributes {', '.join(data.features.columns)}")
     plan = grouped_plan(data.rows, "creative_id", folds=5, repeats=5, minimum=30)
     tables = _paired_report(data, plan, "KAG")
@@ -181,7 +195,7 @@ def kag_cv() -> None:
     print(f"unseen interest '999' vs the unknown-value prediction: max |logit gap| {gap:.2e}")
 
 
-def keyword_rolling() -> None:
+def keyword_data():
     with tempfile.TemporaryDirectory() as folder:
         columns = ", ".join(f'{k} = "{v}"' for k, v in MAPPING_COLUMNS.items())
         root = _project(
@@ -193,7 +207,11 @@ def keyword_rolling() -> None:
         keyword_days(keywords=300, weeks=26, seed=5).write_csv(
             root / "raw" / "performance" / "kw.csv"
         )
-        data = load_training_data(load_project("kw", Workspace.discover(folder)))
+        return load_training_data(load_project("kw", Workspace.discover(folder)))
+
+
+def keyword_rolling() -> None:
+    data = keyword_data()
     keywords = data.rows["creative_id"].n_unique()
     print(f"\nsynthetic keyword days: {data.rows.height:,} rows, {keywords} keywords")
     for w in data.warnings:
@@ -207,7 +225,46 @@ def keyword_rolling() -> None:
     )
 
 
+def _searched(data, plan, trials: int = 12, seconds: float = 600.0) -> CreativeScorer:
+    found = search_settings(CreativeScorer(features=data.features), plan, trials, seconds)
+    chosen = ", ".join(f"{k}={v}" for k, v in found.best.items())
+    print(
+        f"search: {len(found.tried)} settings on {plan.description} in {found.seconds:.0f} s; "
+        f"chosen {chosen}"
+    )
+    return CreativeScorer(features=data.features, **found.best)
+
+
+def search_check() -> None:
+    if KAG.is_file():
+        data = kag_data()
+        other = grouped_plan(data.rows, "creative_id", folds=5, repeats=1, minimum=30, seed=100)
+        plan = grouped_plan(data.rows, "creative_id", folds=5, repeats=5, minimum=30)
+        _paired_report(data, plan, "KAG, searched settings", _searched(data, other))
+    data = keyword_data()
+    plan = rolling_plan(data.rows, origins=12, minimum=30)
+    first_test = min(f.test["period_start"].min() for f in plan.folds)
+    earlier = data.rows.filter(pl.col("period_end") < first_test)
+    searched = _searched(data, rolling_plan(earlier, origins=6, minimum=30))
+    _paired_report(data, plan, "keywords, searched settings", searched)
+
+
+def calendar_check() -> None:
+    data = keyword_data()
+    spec = data.features
+    dated = FeatureSpec(spec.categorical, (*spec.numeric, "calendar_day"))
+    plan = rolling_plan(data.rows, origins=12, minimum=30)
+    _paired_report(data, plan, "keywords, with the calendar term", CreativeScorer(features=dated))
+
+
 if __name__ == "__main__":
-    parts = sys.argv[1:] or ["speed", "truth", "kag", "keywords"]
+    parts = sys.argv[1:] or ["speed", "truth", "kag", "keywords", "search"]
     for part in parts:
-        {"speed": speed, "truth": truth_check, "kag": kag_cv, "keywords": keyword_rolling}[part]()
+        {
+            "speed": speed,
+            "truth": truth_check,
+            "kag": kag_cv,
+            "keywords": keyword_rolling,
+            "search": search_check,
+            "calendar": calendar_check,
+        }[part]()

@@ -106,6 +106,22 @@ class PerformanceSettings(_Strict):
     decimal: Literal["auto", ".", ","] = "auto"
 
 
+class ModelSettings(_Strict):
+    """[scoring.model]: the scoring model's XGBoost settings (also `train --set key=value`);
+    the defaults here are the model's defaults."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    n_estimators: int = Field(500, ge=1, le=5000)
+    max_depth: int = Field(1, ge=1, le=12)
+    learning_rate: float = Field(0.4, gt=0, le=1)
+    min_child_weight: float = Field(200.0, ge=0, le=1e9)
+    cvr_min_child_weight: float = Field(20.0, ge=0, le=1e9)
+    reg_lambda: float = Field(5.0, ge=0, le=1e6)
+    subsample: float = Field(0.9, gt=0, le=1)
+    interval_level: float = Field(0.8, gt=0, lt=1)
+    interval_estimators: int = Field(120, ge=1, le=5000)
+
+
 class ScoringSettings(_Strict):
     """[scoring]: the model's attributes and how it is evaluated."""
 
@@ -119,6 +135,10 @@ class ScoringSettings(_Strict):
     test_weeks: int = Field(8, ge=1)
     min_test_rows: int = Field(30, ge=1)
     min_category_rows: int = Field(5, ge=1)
+    model: ModelSettings = Field(default_factory=ModelSettings)
+    search: int = Field(0, ge=0, le=200, description="settings tried by `train --search`")
+    search_seconds: float = Field(600.0, gt=0, le=86_400, allow_inf_nan=False)
+    calendar: bool = Field(False, description="dated rows: the date as a trend/season term")
 
 
 class ProjectConfig(_Strict):

@@ -14,8 +14,8 @@ from rich.table import Table
 
 from creative_workbench.cli.output import safe
 from creative_workbench.config import Workspace, load_project
-from creative_workbench.pipeline.store import Store, current_user, now_utc
-from creative_workbench.scoring import registry
+from creative_workbench.pipeline import models as project_models
+from creative_workbench.pipeline.store import Store, current_user
 
 out = Console()
 models_app = typer.Typer(help="List, inspect and promote scoring models.", no_args_is_help=True)
@@ -73,12 +73,31 @@ def train_command(
             help="With --promote: promote even without a clear win; the reason is recorded.",
         ),
     ] = None,
+    settings: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Model setting for this run, key=value (repeatable), e.g. --set max_depth=2; "
+            "keys and ranges as [scoring.model] in project.toml.",
+        ),
+    ] = None,
+    search: Annotated[
+        int | None,
+        typer.Option(
+            "--search",
+            help="Try N sampled settings on the evaluation folds first and keep the best "
+            "by mean CTR log loss (default: [scoring] search).",
+            min=0,
+            max=200,
+        ),
+    ] = None,
     root: RootOption = None,
 ) -> None:
     """Train a scoring model on the project's performance history and register it."""
-    from creative_workbench.pipeline.training import MODEL, train_project
+    from creative_workbench.pipeline.training import MODEL, model_settings, train_project
 
     loaded = load_project(project, Workspace.discover(root))
+    model_settings(loaded, settings or ())  # a bad --set fails before any work
     with out.status("training (evaluation folds, baselines, final fit)..."):
         outcome = train_project(
             loaded,
@@ -86,6 +105,8 @@ def train_command(
             test_weeks=test_weeks,
             evaluation=evaluation,
             override=override,
+            settings=settings or (),
+            search=search,
         )
     table = Table(title=f"{loaded.name} {outcome.version}: {safe(outcome.plan.description)}")
     table.add_column("model", style="bold", no_wrap=True)
@@ -148,7 +169,7 @@ def _paired_table(target: str, paired) -> Table:
 def list_command(project: ProjectOption, root: RootOption = None) -> None:
     """List the registered models of a project."""
     loaded = load_project(project, Workspace.discover(root))
-    frame = registry.list_models(loaded.models_dir)
+    frame = project_models.list_models(loaded)
     if frame.height == 0:
         out.print(f"{loaded.name}: no models yet; run `workbench train --project {loaded.name}`")
         return
@@ -170,7 +191,7 @@ def show_command(
 ) -> None:
     """Show one model's card: data, features, parameters, metrics vs baselines."""
     loaded = load_project(project, Workspace.discover(root))
-    card = registry.read_card(loaded.models_dir, version)
+    card = project_models.read_card(loaded, version)
     table = Table(title=f"{loaded.name} {version}", show_header=False)
     table.add_column("key", style="bold")
     table.add_column("value")
@@ -187,6 +208,12 @@ def show_command(
         add(f"evaluation.{key}", value)
     add("features", ", ".join(card["features"]["categorical"] + card["features"]["numeric"]))
     add("parameters", card.get("parameters", {}))
+    tuning = card.get("tuning", {}) if isinstance(card.get("tuning"), dict) else {}
+    add("tuning.overrides", tuning.get("overrides", []))
+    if isinstance(tuning.get("search"), dict):
+        found = tuning["search"]
+        add("tuning.search", f"{len(found.get('tried', []))} settings tried; {found.get('note')}")
+        add("tuning.search.chosen", found.get("chosen"))
     for target, metrics in card.get("metrics", {}).items():
         model = metrics.get("model", {})
         add(f"{target} model", ", ".join(f"{k} {_fmt(v)}" for k, v in model.items()))
@@ -210,7 +237,7 @@ def promote_command(
     """Make VERSION the model that forecasts use (a recorded human decision)."""
     loaded = load_project(project, Workspace.discover(root))
     who = current_user()
-    record = registry.promote(loaded.models_dir, version, who, now_utc())
+    record = project_models.promote(loaded, version, who)
     Store(loaded.state_db).record_decision(
         "scoring", version, "promoted", who, f"manual promotion (previous: {record['previous']})"
     )

@@ -84,10 +84,13 @@ def typed_attributes(
     return frame, FeatureSpec(tuple(categorical), tuple(numeric))
 
 
-def _with_delivery(rows: pl.DataFrame, spec: FeatureSpec) -> tuple[pl.DataFrame, FeatureSpec]:
+def _with_delivery(
+    rows: pl.DataFrame, spec: FeatureSpec, calendar: bool = False
+) -> tuple[pl.DataFrame, FeatureSpec]:
     """Dated rows: days since the creative's first delivery, day of week and the entity
     itself (ENTITY: its own history, learnt with the same shrinkage as any attribute; a
-    new entity is a value without history, so it is neutral)."""
+    new entity is a value without history, so it is neutral); with CALENDAR also the date
+    (calendar_day: trend and season, apart from each creative's fatigue)."""
     if rows.get_column("period_start").null_count() == rows.height:
         return rows, spec
     rows = rows.with_columns(
@@ -96,7 +99,10 @@ def _with_delivery(rows: pl.DataFrame, spec: FeatureSpec) -> tuple[pl.DataFrame,
     )
     rows = add_delivery_features(rows)
     weekday = ("weekday",) if rows.get_column("weekday").null_count() < rows.height else ()
-    return rows, FeatureSpec((*spec.categorical, ENTITY, *weekday), (*spec.numeric, "age_days"))
+    dates = ("calendar_day",) if calendar else ()
+    return rows, FeatureSpec(
+        (*spec.categorical, ENTITY, *weekday), (*spec.numeric, "age_days", *dates)
+    )
 
 
 def _creatives(rows: pl.DataFrame, spec: FeatureSpec) -> pl.DataFrame:
@@ -131,7 +137,7 @@ def derived_rows(
             )
         notes.insert(0, f"attributes from the performance export: {', '.join(declared)}")
     rows, spec = typed_attributes(frame, declared, str(project.raw_performance_dir))
-    rows, spec = _with_delivery(rows, spec)
+    rows, spec = _with_delivery(rows, spec, project.config.scoring.calendar)
     return rows, _creatives(rows, spec), spec, notes
 
 
@@ -165,5 +171,5 @@ def declared_rows(
             )
         )
     rows, spec = typed_attributes(joined, declared, str(path))
-    rows, spec = _with_delivery(rows, spec)
+    rows, spec = _with_delivery(rows, spec, project.config.scoring.calendar)
     return rows, _creatives(rows, spec), spec, notes

@@ -1,11 +1,17 @@
 """The weekly performance forecast: rank this week's candidates, split the test budget,
 store the predictions, and hold earlier weeks' predictions to account.
 
-Candidates are the approved concepts in concepts/briefs.parquet when it exists, else the
-creatives launching in the week. A forecast never uses a model that saw the week: when the
-promoted model's data reaches into the week (as on the demo, whose data runs through the
-default week), a model with the same settings is fitted on the data before the week.
-Earlier weeks are backfilled the same way, so the track record has no leakage. Stored
+Candidates are the approved concepts in concepts/briefs.parquet when it exists (default
+week: the week after the data), else the creatives launching or running in the week
+(default: the latest complete week of data; a week after the data takes those running in
+its last week). A candidate carrying an attribute value without history is flagged
+(new_values) and gets only the exploration share of the budget, never a winner's share.
+
+A forecast never uses a model that saw the week: when the promoted model's data reaches
+into the week (as on the demo, whose data runs through the default week), a model with the
+same settings is fitted on the data before the week. Earlier weeks are backfilled the same
+way, so the track record (pipeline.track_record: model next to the naive per-entity
+forecast, week by week) has no leakage. Stored
 predictions are the track record and are never recomputed; models fitted for a week are
 kept in the project cache (XGBoost's own format, keyed by settings and data hash) and
 reused by later runs; the weeks' fits run two at a time (pipeline.week_models).
@@ -25,7 +31,9 @@ import polars as pl
 
 from creative_workbench.config import Project
 from creative_workbench.errors import DataError
+from creative_workbench.pipeline.attributes import ENTITY
 from creative_workbench.pipeline.store import Store, now_utc
+from creative_workbench.pipeline.track_record import track_record
 from creative_workbench.pipeline.training_data import (
     TrainingData,
     creative_attributes,
@@ -34,19 +42,23 @@ from creative_workbench.pipeline.training_data import (
 from creative_workbench.pipeline.week_models import WeekModel, model_for_week, models_for_weeks
 from creative_workbench.schemas import ConceptsSchema, validate
 from creative_workbench.scoring.allocation import beta_from_interval, split_budget
-from creative_workbench.scoring.evaluation import coverage
 from creative_workbench.scoring.explain import top_reasons
-from creative_workbench.scoring.features import add_creative_features, add_delivery_features
+from creative_workbench.scoring.features import (
+    DELIVERY_COLUMNS,
+    add_creative_features,
+    add_delivery_features,
+    label,
+)
 from creative_workbench.scoring.scorer import CreativeScorer
 
 BACKFILL_WEEKS = 6
+DESCRIBED = ("name", "ad_format", "placement", "angle", "cta", "offer")
 PREDICTION_COLUMNS = ("ctr", "ctr_lower", "ctr_upper", "cvr", "cvr_lower", "cvr_upper")
 RANKING_SCHEMA = {
-    **dict.fromkeys(
-        ("creative_id", "name", "ad_format", "placement", "angle", "cta", "offer"), pl.Utf8
-    ),
+    **dict.fromkeys(("creative_id", *DESCRIBED), pl.Utf8),
     **dict.fromkeys(PREDICTION_COLUMNS, pl.Float64),
     "reasons": pl.List(pl.Utf8),
+    "new_values": pl.Utf8,
     "p_best": pl.Float64,
     "budget": pl.Float64,
 }
@@ -84,15 +96,11 @@ def week_start(value: date | str | None, rows: pl.DataFrame | None = None) -> da
 
 
 def default_week(project: Project, data: TrainingData) -> date:
-    """With concepts: the week after the data. Else the last full week of data in which
-    creatives launched (the latest week with candidates to rank)."""
+    """With concepts: the week after the data. Else the latest complete week of data."""
     last_full = week_start(None, data.rows)
     if load_concepts(project) is not None:
         return last_full + timedelta(weeks=1)
-    launches = data.creatives.filter(pl.col("launch_date") < last_full + timedelta(days=7))
-    if launches.height == 0:
-        return last_full
-    return week_start(launches.get_column("launch_date").max())
+    return last_full
 
 
 def load_concepts(project: Project) -> pl.DataFrame | None:
@@ -126,8 +134,34 @@ def candidates(project: Project, data: TrainingData, week: date) -> tuple[pl.Dat
             pl.lit(week).alias("launch_date"),
         )
         return creative_attributes(frame, project.config.thresholds.brand_early_s), "concepts"
-    launched = data.creatives.filter(pl.col("launch_date").is_between(week, week + timedelta(6)))
-    return launched, "creatives launching this week"
+    rows = data.rows.filter(pl.col("period_start") < week + timedelta(days=7))
+    last = rows.get_column("period_start").max()
+    live_from = week if last is None or last >= week else last - timedelta(days=6)
+    running = rows.filter(pl.col("period_start") >= live_from).get_column("creative_id")
+    pool = data.creatives.filter(
+        pl.col("launch_date").is_between(week, week + timedelta(6))
+        | (pl.col("creative_id").is_in(running.unique().implode()) & (pl.col("launch_date") < week))
+    )
+    return pool, "creatives launching or running this week"
+
+
+def new_values(scorer: CreativeScorer, rows: pl.DataFrame) -> pl.DataFrame:
+    """Per candidate of ROWS, its attribute values without history ('' when none): values
+    the model never saw enough of (an empty attribute is unknown, not new)."""
+    ids = rows.get_column("creative_id").to_list()
+    found: dict[str, list[str]] = {i: [] for i in ids}
+    for column, mask in scorer.encoder_.unknown(rows).items():
+        if column in (*DELIVERY_COLUMNS, ENTITY):
+            continue
+        values = rows.get_column(column).cast(pl.Utf8).to_list()
+        for creative, flag, value in zip(ids, mask, values, strict=True):
+            text = f"{label(column)} = {value}"
+            if flag and value is not None and text not in found[creative]:
+                found[creative].append(text)
+    return pl.DataFrame(
+        {"creative_id": list(found), "new_values": ["; ".join(v) for v in found.values()]},
+        schema={"creative_id": pl.Utf8, "new_values": pl.Utf8},
+    )
 
 
 def week_rows(candidates: pl.DataFrame, week: date, early_s: float = 3.0) -> pl.DataFrame:
@@ -137,7 +171,7 @@ def week_rows(candidates: pl.DataFrame, week: date, early_s: float = 3.0) -> pl.
         pl.col("period_start") >= pl.col("launch_date")
     )
     rows = rows.with_columns(pl.col("period_start").alias("period_end"))
-    if "brand_early" not in rows.columns:
+    if "brand_early" not in rows.columns and "logo_time_s" in rows.columns:
         rows = add_creative_features(rows, early_s)
     return add_delivery_features(rows)
 
@@ -156,7 +190,9 @@ def predict_week(
         pl.col(list(PREDICTION_COLUMNS)).mean()
     )
     reasons = top_reasons(scorer, rows, "ctr", k=3)
-    return means.join(reasons, on="creative_id", how="left")
+    return means.join(reasons, on="creative_id", how="left").join(
+        new_values(scorer, rows), on="creative_id", how="left"
+    )
 
 
 def forecast_week(
@@ -179,8 +215,12 @@ def forecast_week(
     scorer, version, notes = model or model_for_week(project, data, week)
     early = project.config.thresholds.brand_early_s
     predicted = predict_week(scorer, pool, week, early)
+    described = [
+        pl.col(c).cast(pl.Utf8) if c in pool.columns else pl.lit(None, pl.Utf8).alias(c)
+        for c in DESCRIBED
+    ]
     ranking = (
-        pool.select("creative_id", "name", "ad_format", "placement", "angle", "cta", "offer")
+        pool.select("creative_id", *described)
         .join(predicted, on="creative_id")
         .sort("ctr", descending=True)
     )
@@ -189,9 +229,16 @@ def forecast_week(
     )
     cvr = [ranking.get_column(c).to_numpy() for c in ("cvr", "cvr_lower", "cvr_upper")]
     second = beta_from_interval(*cvr) if np.isfinite(cvr[0]).all() else None
-    amounts, wins = split_budget(budget, alpha, beta, second=second)
+    new = ranking.get_column("new_values").fill_null("").to_numpy() != ""
+    amounts, wins = split_budget(budget, alpha, beta, second=second, explore_only=new)
     ranking = ranking.with_columns(pl.Series("p_best", wins), pl.Series("budget", amounts))
     store_predictions(store, week, version, ranking)
+    if new.any():
+        notes = [
+            *notes,
+            f"{int(new.sum())} candidate(s) carry attribute values without history "
+            "(new_values): flagged, and given only the exploration share of the budget",
+        ]
     return ranking, version, [f"candidates: {ranking.height} {kind}", *notes]
 
 
@@ -249,62 +296,6 @@ def backfill(
         if ranking.height:
             done.append(earlier)
     return done
-
-
-def track_record(
-    store: Store, data: TrainingData, before: date
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Stored predictions of weeks before BEFORE next to what happened in those weeks."""
-    stored = store.query(
-        "SELECT week, model_version, creative_id, ctr, ctr_lower, ctr_upper, cvr FROM "
-        "predictions WHERE week < ? ORDER BY week",
-        (str(before),),
-    )
-    if stored.height == 0:
-        return pl.DataFrame(), pl.DataFrame()
-    stored = stored.with_columns(pl.col("week").str.to_date())
-    actual = (
-        data.rows.with_columns(
-            (
-                pl.col("period_start") - pl.duration(days=pl.col("period_start").dt.weekday() - 1)
-            ).alias("week")
-        )
-        .group_by("week", "creative_id")
-        .agg(pl.col("impressions", "clicks", "conversions").sum())
-    )
-    detail = stored.join(actual, on=["week", "creative_id"], how="inner").with_columns(
-        (pl.col("clicks") / pl.col("impressions")).alias("actual_ctr")
-    )
-    detail = detail.with_columns(
-        pl.col("actual_ctr")
-        .is_between(pl.col("ctr_lower"), pl.col("ctr_upper"))
-        .alias("inside_interval")
-    )
-    summary = []
-    for (week, version), part in detail.group_by("week", "model_version", maintain_order=True):
-        predicted, observed = (
-            part.get_column("ctr").to_numpy(),
-            part.get_column("actual_ctr").to_numpy(),
-        )
-        summary.append(
-            {
-                "week": week,
-                "model_version": version,
-                "creatives": part.height,
-                "predicted_ctr": float(
-                    (predicted * part["impressions"]).sum() / part["impressions"].sum()
-                ),
-                "actual_ctr": float(part["clicks"].sum() / part["impressions"].sum()),
-                "mean_abs_error_pp": float(np.abs(predicted - observed).mean() * 100),
-                "coverage": coverage(
-                    part["ctr_lower"].to_numpy(),
-                    part["ctr_upper"].to_numpy(),
-                    part["clicks"].to_numpy(),
-                    part["impressions"].to_numpy(),
-                ),
-            }
-        )
-    return pl.DataFrame(summary).sort("week"), detail.sort("week", "creative_id")
 
 
 def run_forecast(

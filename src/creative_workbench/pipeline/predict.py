@@ -4,13 +4,15 @@ history (those get no credit or blame). What a producer uses outside the weekly 
 
 Candidates are typed as in training ([scoring] attributes, or the export's columns as
 categories); an attribute column the CSV lacks is unknown for every candidate (named in the
-notes); days since launch is taken as LAUNCH_AGE_DAYS (a creative in its first week).
+notes); days since launch is taken as LAUNCH_AGE_DAYS (a creative in its first week) and
+the date as the model's last training day (the latest level of the trend).
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -20,9 +22,9 @@ from creative_workbench.config import Project
 from creative_workbench.errors import DataError
 from creative_workbench.ingest.performance_values import decode_text
 from creative_workbench.pipeline.attributes import typed_attributes
-from creative_workbench.scoring import registry
+from creative_workbench.pipeline.models import load_model
 from creative_workbench.scoring.explain import top_reasons
-from creative_workbench.scoring.features import DELIVERY_COLUMNS, label
+from creative_workbench.scoring.features import CALENDAR_EPOCH, DELIVERY_COLUMNS, label
 from creative_workbench.scoring.scorer import CreativeScorer
 
 LAUNCH_AGE_DAYS = 3.0
@@ -53,9 +55,14 @@ def read_candidates(path: Path) -> pl.DataFrame:
 
 
 def candidate_rows(
-    project: Project, scorer: CreativeScorer, frame: pl.DataFrame, source: str
+    project: Project,
+    scorer: CreativeScorer,
+    frame: pl.DataFrame,
+    source: str,
+    last_day: str | None = None,
 ) -> tuple[pl.DataFrame, list[str]]:
-    """FRAME typed like the training rows, with every model column present."""
+    """FRAME typed like the training rows, with every model column present (the date, if
+    the model uses one: LAST_DAY, the model's last training day)."""
     spec = scorer.encoder_.spec
     declared = dict(project.config.scoring.attributes)
     notes = []
@@ -73,6 +80,9 @@ def candidate_rows(
             rows = rows.with_columns(pl.col(column).cast(pl.Utf8).str.strip_chars())
     if "age_days" in spec.numeric and "age_days" not in rows.columns:
         rows = rows.with_columns(pl.lit(LAUNCH_AGE_DAYS).alias("age_days"))
+    if "calendar_day" in spec.numeric and "calendar_day" not in rows.columns and last_day:
+        days = (date.fromisoformat(last_day[:10]) - CALENDAR_EPOCH).days
+        rows = rows.with_columns(pl.lit(float(days)).alias("calendar_day"))
     missing = [c for c in spec.columns if c not in rows.columns]
     absent += [c for c in missing if c not in ("weekday",)]
     rows = rows.with_columns(
@@ -91,9 +101,10 @@ def candidate_rows(
 
 def predict_candidates(project: Project, path: Path, version: str | None = None) -> Scored:
     """Score the candidates in PATH with VERSION (default: the promoted model)."""
-    scorer, card = registry.load_model(project.models_dir, version)
+    scorer, card = load_model(project, version)
     frame = read_candidates(path)
-    rows, notes = candidate_rows(project, scorer, frame, str(path))
+    last_day = card.get("training", {}).get("last_day")
+    rows, notes = candidate_rows(project, scorer, frame, str(path), last_day)
     rows = rows.with_row_index(ROW_ID).with_columns(pl.col(ROW_ID).cast(pl.Utf8))
     predicted = scorer.predict(rows)
     unknown = scorer.encoder_.unknown(rows)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from creative_workbench.atomic import atomic_write_text
 from creative_workbench.config import (
+    ModelSettings,
     PerformanceSettings,
     Project,
     ScoringSettings,
@@ -39,6 +40,8 @@ def _value(key: str, value: object) -> str:
 def _section(name: str, model: object, notes: dict[str, str]) -> str:
     lines = [f"# [{name}]"]
     for key, value in model.model_dump().items():
+        if isinstance(value, dict) and key not in EXAMPLES:
+            continue  # a table of its own
         lines.append(f"# {notes.get(key, key)}")
         lines.append(f"# {key} = {_value(key, value)}")
     return "\n".join(lines)
@@ -60,6 +63,21 @@ SCORING_NOTES = {
     "test_weeks": "time split: weeks of newly launched creatives held out",
     "min_test_rows": "the least test rows with impressions an evaluation accepts",
     "min_category_rows": "a value seen in fewer rows is new (no credit or blame)",
+    "search": "settings `workbench train` tries on the evaluation folds first (0 = none)",
+    "search_seconds": "time box of that search",
+    "calendar": "dated rows: learn the date too (trend and season, apart from fatigue);\n"
+    "# off by default: no clear gain on the synthetic keyword backtest",
+}
+MODEL_NOTES = {
+    "n_estimators": "trees per rate model (1..5000; also `workbench train --set key=value`)",
+    "max_depth": "1 = additive, exactly explained; deeper learns interactions (1..12)",
+    "learning_rate": "(0, 1]",
+    "min_child_weight": "least binomial information per leaf, about expected clicks (>= 0)",
+    "cvr_min_child_weight": "the same for the conversion model (>= 0)",
+    "reg_lambda": "L2 regularisation of leaf values (>= 0)",
+    "subsample": "share of rows per tree (0, 1]",
+    "interval_estimators": "trees per interval (quantile) model (1..5000)",
+    "interval_level": "central coverage of the prediction intervals (0, 1)",
 }
 
 
@@ -81,6 +99,7 @@ def project_toml(name: str) -> str:
                 '#   clicks = "Clicks", spend = "Cost", match_type = "Match type" }',
                 _section("performance", PerformanceSettings(), PERFORMANCE_NOTES),
                 _section("scoring", ScoringSettings(), SCORING_NOTES),
+                _section("scoring.model", ModelSettings(), MODEL_NOTES),
             ]
         )
         + "\n"

@@ -12,17 +12,20 @@ The registered model is then fitted on all data. Fits run FIT_THREADS at a time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import polars as pl
+from pydantic import ValidationError
 from sklearn.base import clone
 
 from creative_workbench import __version__
-from creative_workbench.config import Project
-from creative_workbench.errors import DataError
+from creative_workbench.config import ModelSettings, Project, describe_validation_error
+from creative_workbench.errors import ConfigError, DataError
+from creative_workbench.pipeline import models as project_models
 from creative_workbench.pipeline.store import Store, current_user, now_utc
 from creative_workbench.pipeline.training_data import TrainingData, load_training_data
 from creative_workbench.scoring import registry
@@ -31,6 +34,7 @@ from creative_workbench.scoring.evaluation import calibration_table
 from creative_workbench.scoring.explain import global_importance
 from creative_workbench.scoring.features import CREATIVE_FEATURES, TARGETS, FeatureSpec
 from creative_workbench.scoring.scorer import CreativeScorer
+from creative_workbench.scoring.search import search_settings
 from creative_workbench.scoring.validation import (
     METHODS,
     Plan,
@@ -89,6 +93,25 @@ def make_plan(
         return rolling_plan(data.rows, ROLLING_ORIGINS, minimum)
     group = settings.group_by or "creative_id"
     return grouped_plan(data.rows, group, settings.folds, settings.repeats, minimum)
+
+
+def model_settings(project: Project, pairs: Sequence[str] = ()) -> ModelSettings:
+    """[scoring.model] with each `--set key=value` of PAIRS applied, validated by the same
+    model (ranges in config.ModelSettings); a bad key or value is a one-line ConfigError."""
+    settings = project.config.scoring.model
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ConfigError(f"--set {pair!r}: expected key=value, e.g. --set max_depth=2")
+        if key not in ModelSettings.model_fields:
+            known = ", ".join(ModelSettings.model_fields)
+            raise ConfigError(f"--set {key}: unknown setting {key!r}; use one of {known}")
+        try:
+            settings = ModelSettings.model_validate(settings.model_dump() | {key: value.strip()})
+        except ValidationError as exc:
+            raise ConfigError(f"--set {pair}: {describe_validation_error(exc)}") from None
+    return settings
 
 
 def type_columns(spec: FeatureSpec) -> tuple[str, ...]:
@@ -155,23 +178,39 @@ def train_project(
     evaluation: str | None = None,
     override: str | None = None,
     register: bool = True,
+    settings: Sequence[str] = (),
+    search: int | None = None,
 ) -> TrainingOutcome:
     """Train PROJECT's model; register it, and promote it when asked and when better (or
     when asked with an OVERRIDE reason, recorded as the decision). With REGISTER and PROMOTE
-    both false nothing is saved (outcome.version is None)."""
+    both false nothing is saved (outcome.version is None). SETTINGS: `key=value` overrides
+    of [scoring.model]; SEARCH: settings to try on the evaluation folds (default
+    [scoring] search; 0 = none), within [scoring] search_seconds."""
     who = who or current_user()
+    chosen = model_settings(project, settings)
     data = load_training_data(project)
     plan = make_plan(data, project, evaluation, test_weeks)
     scorer = CreativeScorer(
         features=features or data.features,
         min_category_rows=project.config.scoring.min_category_rows,
+        **chosen.model_dump(),
     )
-    previous = registry.promoted_version(project.models_dir)
-    previous_settings = None
-    if previous is not None:
-        loaded, _ = registry.load_model(project.models_dir, previous)
-        previous_settings = clone(loaded)
+    tuning: dict[str, Any] = {"settings": chosen.model_dump(), "overrides": list(settings)}
+    trials = project.config.scoring.search if search is None else search
+    previous, previous_settings, damage = None, None, []
+    try:
+        previous = registry.promoted_version(project.models_dir)
+        if previous is not None:
+            previous_settings = clone(project_models.load_model(project, previous)[0])
+    except DataError as exc:  # retraining is the way out of a damaged promoted model
+        damage.append(f"not compared with the promoted model: {exc}")
     with ThreadPoolExecutor(FIT_THREADS) as pool:
+        if trials > 0:
+            found = search_settings(
+                scorer, plan, trials, project.config.scoring.search_seconds, submit=pool.submit
+            )
+            scorer = scorer.set_params(**found.best)
+            tuning["search"] = found.to_card()
         final_fit = pool.submit(clone(scorer).fit, data.rows)
         scored, tables, differences = evaluate(data, plan, scorer, previous_settings, pool.submit)
         final = final_fit.result()
@@ -179,7 +218,7 @@ def train_project(
     importance = global_importance(final, data.rows)
     metrics = {t: _metrics(tables[t], differences[t]) for t in TARGETS}
     decision, better = _decide(differences["ctr"], previous, promote, override)
-    notes = [*data.notes, *final.notes_, *_metric_notes(tables)]
+    notes = [*data.notes, *final.notes_, *_metric_notes(tables), *_search_notes(tuning), *damage]
     card = {
         "created_at": now_utc(),
         "created_by": who,
@@ -196,6 +235,7 @@ def train_project(
         },
         "features": final.encoder_.spec.to_dict(),
         "parameters": {k: v for k, v in final.get_params().items() if k != "features"},
+        "tuning": tuning,
         "evaluation": {
             "method": plan.description,
             "kind": plan.method,
@@ -231,7 +271,7 @@ def train_project(
     store.record_event(
         "scoring.trained",
         {
-            "version": version,
+            **project_models.trained_payload(project, version),
             "rows": data.rows.height,
             "evaluation": plan.description,
             "ctr_log_loss": metrics["ctr"]["model"].get("log_loss"),
@@ -248,6 +288,17 @@ def train_project(
         card=registry.read_card(project.models_dir, version),
         promoted=promoted,
     )
+
+
+def _search_notes(tuning: dict[str, Any]) -> list[str]:
+    found = tuning.get("search")
+    if not found:
+        return []
+    chosen = ", ".join(f"{k}={v}" for k, v in found["chosen"].items())
+    timed = " (stopped by the time box)" if found["stopped_by_time_box"] else ""
+    return [
+        f"search: {len(found['tried'])} settings tried{timed}; chosen {chosen}; {found['note']}"
+    ]
 
 
 def _metric_notes(tables: dict[str, pl.DataFrame]) -> list[str]:

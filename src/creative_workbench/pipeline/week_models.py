@@ -29,6 +29,7 @@ import polars as pl
 from sklearn.base import clone
 
 from creative_workbench.config import Project
+from creative_workbench.pipeline.models import load_model
 from creative_workbench.pipeline.training_data import TrainingData
 from creative_workbench.scoring import registry
 from creative_workbench.scoring.scorer import CreativeScorer
@@ -96,7 +97,7 @@ def models_for_weeks(
     saw the week, else its settings fitted on data before (FIT_THREADS fits at a time;
     BACKFILLED weeks with at most BACKFILL_TREES trees)."""
     version = registry.promoted_version(project.models_dir)
-    promoted = (version, *registry.load_model(project.models_dir, version)) if version else None
+    promoted = (version, *load_model(project, version)) if version else None
     plans = {week: week_plan(week, promoted) for week in weeks}
     for week in set(backfilled) & set(plans):
         model, version, notes, needs_fit = plans[week]

@@ -39,11 +39,14 @@ def thompson_shares(
     explore: float = 0.2,
     seed: int = 0,
     second: tuple[np.ndarray, np.ndarray] | None = None,
+    explore_only: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(budget shares, probability of being best) per candidate.
 
     share = explore / K + (1 - explore) * P(best); shares sum to 1. With SECOND (e.g. the
     CVR posteriors) the draws multiply, so "best" means most conversions per impression.
+    Candidates marked EXPLORE_ONLY (values without history) never count as best: they get
+    the exploration share explore / K (the whole budget is split evenly if all are).
     """
     alpha, beta = np.asarray(alpha, float), np.asarray(beta, float)
     count = alpha.size
@@ -60,6 +63,10 @@ def thompson_shares(
             size=(draws, count),
         )
         samples = samples * np.where(usable[None, :], factor, 1.0)
+    excluded = np.zeros(count, bool) if explore_only is None else np.asarray(explore_only, bool)
+    if excluded.all():
+        return np.full(count, 1.0 / count), np.zeros(count)
+    samples = np.where(excluded[None, :], -np.inf, samples)
     wins = np.bincount(samples.argmax(axis=1), minlength=count) / draws
     shares = explore / count + (1.0 - explore) * wins
     return shares / shares.sum(), wins
@@ -74,10 +81,18 @@ def split_budget(
     explore: float = 0.2,
     seed: int = 0,
     second: tuple[np.ndarray, np.ndarray] | None = None,
+    explore_only: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Budget amounts (rounded to cents, summing to BUDGET) and P(best) per candidate."""
+    """Budget amounts (rounded to cents, summing to BUDGET) and P(best) per candidate
+    (EXPLORE_ONLY: candidates held to the exploration share, see thompson_shares)."""
     shares, wins = thompson_shares(
-        alpha, beta, draws=draws, explore=explore, seed=seed, second=second
+        alpha,
+        beta,
+        draws=draws,
+        explore=explore,
+        seed=seed,
+        second=second,
+        explore_only=explore_only,
     )
     amounts = np.round(shares * budget, 2)
     if amounts.size:

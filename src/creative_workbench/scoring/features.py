@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,8 @@ from creative_workbench.placements import get_placement
 MISSING = "(none)"
 NEW_VALUE = "new value — no history"
 MIN_CATEGORY_ROWS = 5
-DELIVERY_COLUMNS = ("age_days", "weekday")
+DELIVERY_COLUMNS = ("age_days", "weekday", "calendar_day")
+CALENDAR_EPOCH = date(2000, 1, 3)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 TARGETS = {"ctr": ("clicks", "impressions"), "cvr": ("conversions", "clicks")}
 COUNT_COLUMNS = ("impressions", "clicks", "conversions")
@@ -33,6 +35,7 @@ LABELS = {
     "aspect_native": "aspect native to the placement",
     "age_days": "days since launch",
     "weekday": "day of week",
+    "calendar_day": "date (trend and season)",
     "has_question": "hook asks a question",
     "has_numbers": "hook has numbers",
     "age": "age band",
@@ -126,12 +129,15 @@ def add_creative_features(creatives: pl.DataFrame, brand_early_s: float = 3.0) -
 
 
 def add_delivery_features(rows: pl.DataFrame) -> pl.DataFrame:
-    """Add age_days (days from launch_date to the period's middle) and weekday (one-day
-    periods only) to performance rows joined with their creatives."""
+    """Add age_days (days from launch_date to the period's middle: fatigue), weekday (one-day
+    periods only) and calendar_day (days from CALENDAR_EPOCH to the period's middle: trend
+    and season, the same for every creative) to performance rows joined with their
+    creatives."""
     middle = pl.col("period_start") + (pl.col("period_end") - pl.col("period_start")) / 2
     one_day = pl.col("period_start") == pl.col("period_end")
     return rows.with_columns(
         (middle - pl.col("launch_date")).dt.total_days().clip(0).cast(pl.Float64).alias("age_days"),
+        (middle - pl.lit(CALENDAR_EPOCH)).dt.total_days().cast(pl.Float64).alias("calendar_day"),
         pl.when(one_day)
         .then(
             pl.col("period_start")

@@ -30,6 +30,7 @@ from scipy.special import expit, logit
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from creative_workbench.config import ModelSettings
 from creative_workbench.errors import DataError
 from creative_workbench.scoring.additive import AdditiveModel
 from creative_workbench.scoring.contributions import (
@@ -53,6 +54,7 @@ from creative_workbench.scoring.unknowns import marginalise
 
 OOF_FOLDS = 4
 PARALLEL_ROWS = 50_000
+DEFAULTS = ModelSettings()
 
 
 def free_cores() -> int:
@@ -90,15 +92,15 @@ class CreativeScorer(BaseEstimator):
     def __init__(
         self,
         features: FeatureSpec | None = None,
-        n_estimators: int = 500,
-        max_depth: int = 1,
-        learning_rate: float = 0.4,
-        min_child_weight: float = 200.0,
-        cvr_min_child_weight: float = 20.0,
-        reg_lambda: float = 5.0,
-        subsample: float = 0.9,
-        interval_level: float = 0.8,
-        interval_estimators: int = 120,
+        n_estimators: int = DEFAULTS.n_estimators,
+        max_depth: int = DEFAULTS.max_depth,
+        learning_rate: float = DEFAULTS.learning_rate,
+        min_child_weight: float = DEFAULTS.min_child_weight,
+        cvr_min_child_weight: float = DEFAULTS.cvr_min_child_weight,
+        reg_lambda: float = DEFAULTS.reg_lambda,
+        subsample: float = DEFAULTS.subsample,
+        interval_level: float = DEFAULTS.interval_level,
+        interval_estimators: int = DEFAULTS.interval_estimators,
         min_creatives: int = 30,
         min_clicks: int = 200,
         min_conversions: int = 30,
@@ -124,10 +126,11 @@ class CreativeScorer(BaseEstimator):
         self.random_state = random_state
 
     # -- fitting -------------------------------------------------------------------------
-    def fit(self, X: pl.DataFrame, y: Any = None) -> CreativeScorer:
+    def fit(self, X: pl.DataFrame, y: Any = None, intervals: bool = True) -> CreativeScorer:
         """Fit on rows of attributes plus impressions, clicks and conversions counts.
 
         An optional ``creative_id`` column groups rows of one creative for the intervals.
+        Without INTERVALS only the rate models are fitted (for searches: predict_rate only).
         """
         spec = self.features or CREATIVE_FEATURES
         check_columns(X, ("impressions", "clicks", "conversions"), "training table")
@@ -145,12 +148,13 @@ class CreativeScorer(BaseEstimator):
                 )
                 continue
             self.boosters_[target] = self._fit_rate(X, self.encoder_, successes, trials)
-            units = self._units(known_rows(X, target), spec)
-            self.interval_boosters_[target] = self._fit_interval(units, successes, trials)
+            if intervals:
+                units = self._units(known_rows(X, target), spec)
+                self.interval_boosters_[target] = self._fit_interval(units, successes, trials)
         self.n_rows_ = X.height
         self.n_creatives_ = self._units(X, spec).height
         self.additive_ = self._compile()
-        self.centres_ = training_centres(self, X)
+        self.centres_ = training_centres(self, X) if intervals else {}
         return self
 
     def _check_enough(self, X: pl.DataFrame) -> None:
