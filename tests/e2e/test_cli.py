@@ -10,6 +10,7 @@ import pytest
 
 from creative_workbench.cli import COMMANDS, main
 from creative_workbench.cli.lazy import module_commands
+from tests.cli_run import workbench
 from tests.projects import PROJECT_TOML, make_project
 
 HEAVY = {
@@ -24,16 +25,6 @@ HEAVY = {
     "pydantic",
 }
 LIGHT = {"creative_workbench.cli", "creative_workbench.cli.lazy", "creative_workbench.errors"}
-
-
-def workbench(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "creative_workbench.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def test_help_lists_every_command_with_one_line(tmp_path):

@@ -4,31 +4,11 @@ from the data, paired CIs), `models show`, `predict`; user errors in one line, e
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-
-def workbench(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "creative_workbench.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "COLUMNS": "80"},
-    )
-
-
-def one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
-    assert result.returncode == 2, result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
-    for needle in needles:
-        assert needle in " ".join(result.stderr.split()), result.stderr
+from tests.cli_run import assert_one_line_error, workbench
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +30,7 @@ def test_new_project_scaffold_is_commented_and_loads(kag_project):
     assert 'client = "kag"' in text and '# clicks_over_impressions = "drop"' in text
     assert (folder / "_brand.yml").is_file() and (folder / "raw" / "creatives").is_dir()
     again = workbench("new", "kag", cwd=kag_project)
-    one_line_error(again, "already exists")
+    assert_one_line_error(again, "already exists")
 
 
 def test_performance_export_alone_trains_with_grouped_cv_and_paired_intervals(kag_project):
@@ -66,7 +46,7 @@ def test_performance_export_alone_trains_with_grouped_cv_and_paired_intervals(ka
 
 def test_time_split_on_lifetime_totals_says_what_to_use(kag_project):
     result = workbench("train", "--project", "kag", "--eval", "time", cwd=kag_project)
-    one_line_error(result, "lifetime totals", "--eval grouped")
+    assert_one_line_error(result, "lifetime totals", "--eval grouped")
 
 
 def test_predict_scores_candidates_and_flags_values_without_history(kag_project):
@@ -104,7 +84,7 @@ def test_predict_scores_candidates_and_flags_values_without_history(kag_project)
         str(scored),
         cwd=kag_project,
     )
-    one_line_error(missing, "nope.csv", "not found")
+    assert_one_line_error(missing, "nope.csv", "not found")
 
 
 def test_hostile_numbers_in_a_project_export_fail_in_one_line(kag_project, tmp_path):
@@ -115,4 +95,4 @@ def test_hostile_numbers_in_a_project_export_fail_in_one_line(kag_project, tmp_p
         "Ad ID,Day,Campaign,Impr.,Clicks,Cost,Conversions\n1,2026-10-01,Brand,1e30,5,inf,0\n"
     )
     result = workbench("train", "--project", "hostile", cwd=kag_project)
-    one_line_error(result, "google.csv", "'Impr.'", "infinite or above")
+    assert_one_line_error(result, "google.csv", "'Impr.'", "infinite or above")

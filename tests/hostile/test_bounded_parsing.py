@@ -12,7 +12,7 @@ from creative_workbench.config import Workspace, load_project
 from creative_workbench.errors import DataError
 from creative_workbench.ingest import limits
 from creative_workbench.ingest.ads import ingest_ads
-from tests.hostile.cli_run import assert_one_line_error, workbench
+from tests.cli_run import assert_one_line_error, workbench
 from tests.projects import make_project
 
 DEEP = 100_000

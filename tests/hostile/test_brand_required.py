@@ -8,7 +8,7 @@ import pytest
 from creative_workbench.config import Workspace, load_project
 from creative_workbench.errors import ConfigError
 from creative_workbench.pipeline.runner import plan_jobs, run_jobs, run_report
-from tests.hostile.cli_run import assert_one_line_error, workbench
+from tests.cli_run import assert_one_line_error, workbench
 from tests.projects import BRAND_YML, PROJECT_TOML, make_project
 
 MISSPELLED = 'brand_guide = "_brnad.yml"\n' + PROJECT_TOML

@@ -7,7 +7,7 @@ from PIL import Image
 
 from creative_workbench.config import Workspace, load_project
 from creative_workbench.errors import ConfigError
-from tests.hostile.cli_run import assert_one_line_error, workbench
+from tests.cli_run import assert_one_line_error, workbench
 from tests.projects import BRAND_YML, PROJECT_TOML, make_project
 
 OUTSIDE = "/etc/passwd"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from creative_workbench.cli.output import safe
-from tests.hostile.cli_run import assert_one_line_error, workbench
+from tests.cli_run import assert_one_line_error, workbench
 from tests.projects import PROJECT_TOML, make_project
 
 

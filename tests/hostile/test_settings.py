@@ -8,7 +8,7 @@ import pytest
 from creative_workbench.config import load_project_config
 from creative_workbench.errors import ConfigError, ReportError
 from creative_workbench.pipeline.runner import plan_jobs
-from tests.hostile.cli_run import assert_one_line_error, workbench
+from tests.cli_run import assert_one_line_error, workbench
 from tests.projects import PROJECT_TOML, make_project
 
 

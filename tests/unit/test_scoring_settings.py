@@ -17,7 +17,7 @@ from creative_workbench.pipeline.training_data import load_training_data
 from creative_workbench.scoring.features import CALENDAR_EPOCH
 from creative_workbench.scoring.scorer import CreativeScorer
 from creative_workbench.scoring.search import SPACE, _eligible
-from tests.hostile.cli_run import assert_one_line_error, workbench
+from tests.cli_run import assert_one_line_error, workbench
 from tests.unit.test_scoring_evaluation import keyword_project
 
 
