@@ -1,8 +1,9 @@
 """Run the gate on one file in a child process with a time limit, so a hang is killed.
 
-Each calling process (or thread) keeps one long-lived child that has the checks, the decoders
-and the OCR engine loaded; a file that exceeds the limit gets its child killed and a fail
-finding, and the next file starts a fresh child. Works from process pools, threads and Dask
+Each calling process (or thread) keeps one long-lived child that has the checks and decoders
+loaded (OCR loads on the first file that needs it); a file that exceeds the limit gets its
+child killed and a fail finding, a child that dies (a native crash) is reported as "checker
+crashed (signal N)" for that file, and the next file starts a fresh child. Works from process pools, threads and Dask
 workers alike (subprocess, not multiprocessing, so daemonic workers may use it too).
 """
 
@@ -22,6 +23,7 @@ _local = threading.local()
 READY = b"ready"
 STARTUP_LIMIT_S = 180.0
 THREADS_ENV = "WORKBENCH_QA_THREADS"
+REAP_WAIT_S = 2.0
 
 
 class IsolatedGate:
@@ -30,6 +32,7 @@ class IsolatedGate:
     def __init__(self, threads: int = 0) -> None:
         self._process: subprocess.Popen | None = None
         self._buffer = b""
+        self._pipe_closed = False
         self._threads = threads
 
     def _start(self) -> subprocess.Popen:
@@ -67,21 +70,19 @@ class IsolatedGate:
             process.stdin.write(json.dumps({"path": path, "context": context}).encode() + b"\n")
             process.stdin.flush()
         except BrokenPipeError:
+            reason = _death(process, True) or "the checker process died"
             self.close()
-            return _failed(path, context, "the checker process died", started)
+            return _failed(path, context, reason, started)
         line = self._read_line(process, started + time_limit_s)
         if line is None:
-            crashed = process.poll() is not None
+            reason = _death(process, self._pipe_closed) or f"timed out after {time_limit_s:g} s"
             self.close()
-            reason = (
-                f"the checker crashed (exit code {process.returncode})"
-                if crashed
-                else f"timed out after {time_limit_s:g} s"
-            )
             return _failed(path, context, reason, started)
         return json.loads(line)
 
     def _read_line(self, process: subprocess.Popen, deadline: float) -> bytes | None:
+        """The child's next line; None at DEADLINE or when the pipe closes (_pipe_closed)."""
+        self._pipe_closed = False
         stream = process.stdout
         while b"\n" not in self._buffer:
             remaining = deadline - time.monotonic()
@@ -92,10 +93,27 @@ class IsolatedGate:
                 return None
             chunk = os.read(stream.fileno(), 1 << 16)
             if not chunk:
+                self._pipe_closed = True
                 return None
             self._buffer += chunk
         line, _, self._buffer = self._buffer.partition(b"\n")
         return line
+
+
+def _death(process: subprocess.Popen, pipe_closed: bool) -> str | None:
+    """Why the child stopped answering if it died ('checker crashed (signal 11)'), else None.
+
+    A closed pipe means the child is exiting: it is reaped (briefly waited for) to learn how.
+    """
+    try:
+        code = process.wait(timeout=REAP_WAIT_S) if pipe_closed else process.poll()
+    except subprocess.TimeoutExpired:
+        code = None
+    if code is None:
+        return "the checker closed its pipe" if pipe_closed else None
+    if code < 0:
+        return f"checker crashed (signal {-code})"
+    return f"checker crashed (exit code {code})"
 
 
 def _failed(path: str, context: dict[str, Any], reason: str, started: float) -> dict[str, Any]:
@@ -125,8 +143,8 @@ def check_isolated(
 ) -> dict[str, Any]:
     """Check one file in this process's (or thread's) child; the unit of work for executors.
 
-    The child is started once and reused for every later file, so libraries and the OCR
-    engine load once per worker. THREADS=1 keeps each child single-threaded (batch runs with a
+    The child is started once and reused for every later file, so libraries load once per
+    worker (the OCR engine on the first file that needs a read). THREADS=1 keeps each child single-threaded (batch runs with a
     worker per core); 0 lets the decoders and OpenCV use every core (one file at a time).
     """
     gate = getattr(_local, "gate", None)
