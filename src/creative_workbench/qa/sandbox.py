@@ -3,8 +3,9 @@
 Each calling process (or thread) keeps one long-lived child that has the checks and decoders
 loaded (OCR loads on the first file that needs it); a file that exceeds the limit gets its
 child killed and a fail finding, a child that dies (a native crash) is reported as "checker
-crashed (signal N)" for that file, and the next file starts a fresh child. Works from process pools, threads and Dask
-workers alike (subprocess, not multiprocessing, so daemonic workers may use it too).
+crashed (signal N)" for that file, and the next file starts a fresh child. Works from
+process pools, threads and Dask workers alike (subprocess, not multiprocessing, so daemonic
+workers may use it too).
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ class IsolatedGate:
                 self.close()
                 raise RuntimeError("the checker process did not start")
         return self._process
+
+    def start(self) -> int:
+        """Start the child now (it starts on the first check otherwise); returns its pid."""
+        return self._start().pid
 
     def close(self) -> None:
         """Stop the child."""
@@ -144,8 +149,9 @@ def check_isolated(
     """Check one file in this process's (or thread's) child; the unit of work for executors.
 
     The child is started once and reused for every later file, so libraries load once per
-    worker (the OCR engine on the first file that needs a read). THREADS=1 keeps each child single-threaded (batch runs with a
-    worker per core); 0 lets the decoders and OpenCV use every core (one file at a time).
+    worker (the OCR engine on the first file that needs a read). THREADS=1 keeps each child
+    single-threaded (batch runs with a worker per core); 0 lets the decoders and OpenCV use
+    every core (one file at a time).
     """
     gate = getattr(_local, "gate", None)
     if gate is None or gate._threads != threads:

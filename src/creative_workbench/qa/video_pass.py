@@ -39,7 +39,9 @@ class PictureLimits:
     black_pixel: float = 0.10  # a pixel is black at or below this share of full luma
     black_share: float = 0.98  # a frame is black when this share of its pixels is
     black_min_s: float = 2.0
-    freeze_noise_db: float = -60.0  # mean absolute difference to the frozen frame, dBFS
+    # Mean absolute difference to the frozen frame, dB of full scale. ffmpeg's -60 dB misses
+    # held pictures an encoder keeps refining (~0.5 grey levels apart); -50 dB is 0.8 levels.
+    freeze_noise_db: float = -50.0
     freeze_min_s: float = 2.0
     # Frozen segments only count in moving pictures (motion graphics hold titles by design).
     moving_share: float = 0.5
@@ -127,8 +129,13 @@ class _Analysis:
             if _diff(luma, final) >= SAME_FRAME_DIFF:
                 break
             start = time
-        frozen = [(a, b) for a, b in self.frozen.found if a < start - 1e-6]
-        frozen = [(a, min(b, start)) for a, b in frozen]
+        # The held end card and black stretches (reported as black) are not freezes.
+        frozen = [
+            (a, min(b, start))
+            for a, b in self.frozen.found
+            if min(b, start) - a >= self.limits.freeze_min_s - 1e-6
+            and not any(a >= c - 1e-6 and b <= d + 1e-6 for c, d in self.black.found)
+        ]
         if self.moving < self.limits.moving_share * max(1, len(self.times) - 1):
             frozen = []
         return self.black.found, frozen, start
@@ -140,12 +147,12 @@ def _diff(a: np.ndarray, b: np.ndarray) -> float:
 
 def peak_frame_rate(times: Iterable[float], window_s: float = 1.0) -> float | None:
     """The most frames shown in any WINDOW_S seconds, per second (over the whole file when
-    it is shorter); None with fewer than two frames.
+    it is shorter); None with fewer than two distinct frame times.
 
     A window ends a quarter of the typical frame interval early, so timestamps rounded to the
     millisecond never squeeze one frame too many into it.
     """
-    stamps = np.sort(np.asarray(list(times), float))
+    stamps = np.unique(np.asarray(list(times), float))  # sorted; repeated stamps count once
     if stamps.size < 2:
         return None
     typical = float(np.median(np.diff(stamps)))
