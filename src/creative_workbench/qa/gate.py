@@ -13,7 +13,6 @@ import numpy as np
 
 from creative_workbench.errors import MediaError
 from creative_workbench.placements import Placement, get_placement
-from creative_workbench.qa import audio
 from creative_workbench.qa.brand_checks import find_logos, logo_findings, palette_finding
 from creative_workbench.qa.context import GateContext, GateResult
 from creative_workbench.qa.decode import SampledFrame, decode_audio, load_image
@@ -47,8 +46,9 @@ def check_file(path: Path | str, context: GateContext | None = None) -> GateResu
 
 
 def warm_up() -> None:
-    """Start the audio worker; the OCR engine loads on the first file that needs a read."""
-    _audio_thread()
+    """Start loading the audio checks (SciPy) on the audio worker, behind the caller's back;
+    the OCR engine loads on the first file that needs a read."""
+    _audio_thread().submit(_audio_module)
 
 
 def sample_plan(duration: float, brand_early_s: float, window_s: float) -> list[float]:
@@ -102,7 +102,9 @@ def _run_checks(info: MediaInfo, context: GateContext, result: GateResult) -> No
     findings += picture
     measured = sound.result() if sound is not None else None
     if video:
-        findings += audio.audio_findings(measured, placement, thresholds, context.voiceover)
+        findings += _audio_module().audio_findings(
+            measured, placement, thresholds, context.voiceover
+        )
     result.info["sampled_s"] = [round(f.time, 3) for f in frames]
     offending: list[float] = []
     if context.palette:
@@ -140,9 +142,17 @@ def _audio_thread() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-audio")
 
 
-def _measure_audio(path: str, thresholds) -> audio.AudioMeasurements | None:
+def _audio_module():
+    """The audio checks, imported on first use: SciPy takes longer to load than a file takes
+    to check, so the audio worker loads it while the video pass runs."""
+    from creative_workbench.qa import audio
+
+    return audio
+
+
+def _measure_audio(path: str, thresholds):
     track = decode_audio(path)
-    return audio.measure(track, thresholds) if track is not None else None
+    return _audio_module().measure(track, thresholds) if track is not None else None
 
 
 def _safe_zones(placement: Placement, frames: list[SampledFrame], card, hits):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import av
 import av.logging
 import numpy as np
+from av.video.reformatter import VideoReformatter
 
 from creative_workbench.errors import MediaError
 from creative_workbench.qa.decode import (
@@ -175,6 +176,7 @@ def run_pass(
     size = (shown[1], shown[0]) if turns % 2 else shown
     luma_size = analysis_size(video.width, video.height, LUMA_LONG_SIDE)
     analysis = _Analysis(end_window_s, limits)
+    shrink = VideoReformatter()  # one scaler for every frame (reconfiguring it costs more)
     kept: list[SampledFrame] = []
     errors: list[float] = []
     previous = None
@@ -207,8 +209,8 @@ def run_pass(
                         targets.pop(0)
                     if frame.is_corrupt:
                         errors.append(time)
-                    luma = frame.reformat(
-                        width=luma_size[0], height=luma_size[1], format="gray", interpolation="AREA"
+                    luma = shrink.reformat(
+                        frame, luma_size[0], luma_size[1], "gray", interpolation="AREA"
                     ).to_ndarray()
                     analysis.add(time, luma)
                     previous = frame
