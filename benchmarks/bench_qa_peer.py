@@ -171,7 +171,7 @@ def peer_batch(files: list[Path], times: list[float], scratch: Path) -> float:
 def side_by_side(kind: str, spot: Path, pairs: int, batch: int) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-qa-peer-") as tmp:
         root = Path(tmp)
-        one, folder = make_project(root, spot, batch)
+        one, folder = make_project(root, spot, max(1, batch))
         report = root / "result.json"
         workbench(root, one, report)  # warm the file cache and .pyc files
         times = sampled_times(report)

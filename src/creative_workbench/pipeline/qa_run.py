@@ -13,11 +13,11 @@ import polars as pl
 
 from creative_workbench.config import Project
 from creative_workbench.errors import WorkbenchError
-from creative_workbench.pipeline.executors import default_workers, open_executor
+from creative_workbench.pipeline.executors import open_executor
 from creative_workbench.pipeline.store import Store, now_utc
 from creative_workbench.qa.context import GateResult, context_for
 from creative_workbench.qa.findings import findings_frame
-from creative_workbench.qa.sandbox import check_isolated
+from creative_workbench.qa.sandbox import check_isolated, worker_plan
 from creative_workbench.schemas import FindingsSchema, validate
 
 MEDIA_SUFFIXES = {
@@ -125,10 +125,9 @@ def run_qa(
     contexts = {f: context_for(f, project, placement, keep_media).to_dict() for f in files}
     limit = project.config.thresholds.per_file_time_limit_s if project else 60.0
     results: dict[Path, GateResult] = {}
-    count = max(1, min(workers or default_workers(), default_workers(), len(files)))
-    # With a worker per core, threads inside each worker only add switching overhead.
-    threads = 1 if count * 2 > default_workers() else 0
-    with open_executor(executor, count) as pool:
+    count, threads = worker_plan(workers, len(files))
+    # The checks run in checker children (qa.sandbox): local workers only wait on them.
+    with open_executor(executor or "thread", count) as pool:
         futures = {
             pool.submit(check_isolated, str(f), contexts[f], limit, threads): f for f in files
         }

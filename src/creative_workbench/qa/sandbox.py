@@ -10,6 +10,7 @@ workers may use it too).
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import select
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 _local = threading.local()
+_spares: list[IsolatedGate] = []
+_spares_lock = threading.Lock()
 READY = b"ready"
 STARTUP_LIMIT_S = 180.0
 THREADS_ENV = "WORKBENCH_QA_THREADS"
@@ -34,9 +37,11 @@ class IsolatedGate:
         self._process: subprocess.Popen | None = None
         self._buffer = b""
         self._pipe_closed = False
+        self._ready = False
         self._threads = threads
 
-    def _start(self) -> subprocess.Popen:
+    def spawn(self) -> None:
+        """Launch the child without waiting for it to load its libraries (see prestart)."""
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "creative_workbench.qa.sandbox"],
@@ -46,10 +51,16 @@ class IsolatedGate:
                 env={**os.environ, "OMP_NUM_THREADS": "1", THREADS_ENV: str(self._threads)},
             )
             self._buffer = b""
-            # The time limit covers checking, not loading libraries: wait for the child first.
+            self._ready = False
+
+    def _start(self) -> subprocess.Popen:
+        self.spawn()
+        # The time limit covers checking, not loading libraries: wait for the child first.
+        if not self._ready:
             if self._read_line(self._process, time.monotonic() + STARTUP_LIMIT_S) != READY:
                 self.close()
                 raise RuntimeError("the checker process did not start")
+            self._ready = True
         return self._process
 
     def start(self) -> int:
@@ -143,21 +154,56 @@ def _failed(path: str, context: dict[str, Any], reason: str, started: float) -> 
     }
 
 
+def worker_plan(workers: int | None, files: int | None) -> tuple[int, int]:
+    """(checker children, decoder threads per child) for a local batch of FILES (None when
+    not known yet): at most one child per core; with a child per core, threads inside each
+    child only add switching, so they get 1 thread (0 = every core, for a lone child)."""
+    cores = max(1, os.cpu_count() or 1)
+    count = max(1, min(workers or cores, cores, files or cores))
+    return count, 1 if count * 2 > cores else 0
+
+
+def prestart(count: int, threads: int) -> None:
+    """Launch COUNT children now, so they load their libraries while the caller does other
+    work (the CLI loads its own); the next check_isolated calls, in any thread, adopt them."""
+    with _spares_lock:
+        for _ in range(count - len(_spares)):
+            gate = IsolatedGate(threads)
+            gate.spawn()
+            _spares.append(gate)
+
+
+def _adopt(threads: int) -> IsolatedGate:
+    with _spares_lock:
+        for gate in _spares:
+            if gate._threads == threads:
+                _spares.remove(gate)
+                return gate
+    return IsolatedGate(threads)
+
+
+@atexit.register
+def _close_spares() -> None:
+    with _spares_lock:
+        for gate in _spares:
+            gate.close()
+        _spares.clear()
+
+
 def check_isolated(
     path: str, context: dict[str, Any], time_limit_s: float, threads: int = 0
 ) -> dict[str, Any]:
     """Check one file in this process's (or thread's) child; the unit of work for executors.
 
-    The child is started once and reused for every later file, so libraries load once per
-    worker (the OCR engine on the first file that needs a read). THREADS=1 keeps each child
-    single-threaded (batch runs with a worker per core); 0 lets the decoders and OpenCV use
-    every core (one file at a time).
+    The child is started once (or adopted from prestart) and reused for every later file, so
+    libraries load once per worker (the OCR engine on the first file that needs a read).
+    THREADS=1 keeps each child single-threaded (see worker_plan).
     """
     gate = getattr(_local, "gate", None)
     if gate is None or gate._threads != threads:
         if gate is not None:
             gate.close()
-        gate = _local.gate = IsolatedGate(threads)
+        gate = _local.gate = _adopt(threads)
     return gate.check(str(Path(path)), context, time_limit_s)
 
 
