@@ -202,7 +202,7 @@ def run_pass(
                 for frame in decoded:
                     time = frame_time(frame, stream)
                     while targets and time > targets[0] + 1e-6:
-                        chosen = previous or frame
+                        chosen = frame if previous is None else previous
                         kept.append(
                             SampledFrame(frame_time(chosen, stream), to_rgb(chosen, size, turns))
                         )
@@ -256,6 +256,7 @@ def _packet_time(packet, stream, previous) -> float:
 
 
 def unique_frames(frames: list[SampledFrame]) -> list[SampledFrame]:
+    """FRAMES in time order, one per time."""
     seen: dict[float, SampledFrame] = {}
     for frame in frames:
         seen.setdefault(round(frame.time, 3), frame)
