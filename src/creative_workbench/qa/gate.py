@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -71,16 +71,18 @@ def _run_checks(info: MediaInfo, context: GateContext, result: GateResult) -> No
     sound = _background().submit(_measure_audio, info.path, thresholds) if video else None
     window = max(thresholds.end_card_window_s, thresholds.end_card_min_hold_s)
     read = bool(context.cta) or (placement is not None and _has_zones(placement))
-    if read:  # the OCR engine (on first use) loads beside the decode pass
-        _background().submit(engine)
+    # The OCR engine (on first use) loads beside the decode pass; reads wait for it.
+    ocr = _background().submit(engine) if read else None
     if video:
         plan = sample_plan(info.duration_s, thresholds.brand_early_s, window)
         seen = run_pass(info, plan, window)
+        _ready(ocr)
         card = read_end_card(seen.last, seen.final_picture_s, info.duration_s, window, read)
         frames = unique_frames([*seen.frames, seen.last])
         decoded, *picture = picture_findings(seen)
     else:
         still = SampledFrame(0.0, load_image(Path(info.path)))
+        _ready(ocr)
         card = read_end_card(still, 0.0, 0.0, 0.0, read)
         frames, picture = [still], []
         decoded = Finding(
@@ -132,6 +134,12 @@ def _run_checks(info: MediaInfo, context: GateContext, result: GateResult) -> No
                 else [],
             }
     result.findings = findings
+
+
+def _ready(loading: Future | None) -> None:
+    """Wait for a background load (None: nothing loads)."""
+    if loading is not None:
+        loading.result()
 
 
 def _has_zones(placement: Placement) -> bool:
