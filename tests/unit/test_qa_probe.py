@@ -10,7 +10,7 @@ import pytest
 
 from creative_workbench.errors import MediaError
 from creative_workbench.placements import get_placement
-from creative_workbench.qa.decode import FrameSampler, decode_audio, sample_frames
+from creative_workbench.qa.decode import decode_audio, sample_frames
 from creative_workbench.qa.format_checks import aspect_finding
 from creative_workbench.qa.gate import check_file
 from creative_workbench.qa.probe import display_size, probe
@@ -118,14 +118,10 @@ def test_probe_raises_media_error_for_a_missing_file(tmp_path):
         probe(tmp_path / "nope.mp4")
 
 
-def test_sampler_reuses_frames_and_reads_the_index(tmp_path):
+def test_sample_frames_returns_the_frame_shown_at_each_time(tmp_path):
     path = write_media(tmp_path / "gop.mp4", size=(64, 64), seconds=3.0, gop=25)
-    with FrameSampler(probe(path)) as sampler:
-        assert sampler.keyframe_times()[:3] == pytest.approx([0.0, 1.0, 2.0])
-        first = sampler.at(2.2, tolerance_s=0.5)
-        assert first.time == pytest.approx(2.0)
-        assert sampler.at(2.3, tolerance_s=0.5) is first
-        assert sampler.at(2.95, tolerance_s=0.01).time == pytest.approx(2.96)
+    frames = sample_frames(probe(path), [2.2, 0.0, 2.95])
+    assert [f.time for f in frames] == pytest.approx([0.0, 2.2, 2.92])
 
 
 def test_duration_is_the_containers_not_the_video_streams(shared_data):

@@ -49,6 +49,11 @@ def qa_command(
     ] = None,
 ) -> None:
     """Check deliverables; exit 0 when all pass, 1 when any fails (warnings only with --strict)."""
+    from creative_workbench.qa.sandbox import prestart, worker_plan
+
+    if executor is None:  # the checker children load while this process loads the rest
+        named = len(paths) if paths and all(p.is_file() for p in paths) else None
+        prestart(*worker_plan(workers, named))
     from creative_workbench.pipeline.qa_output import write_json, write_junit
     from creative_workbench.pipeline.qa_run import collect_files, run_qa
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 from PIL import Image
-from skimage.color import deltaE_ciede2000, rgb2lab
 
 from creative_workbench.brand_guide import hex_to_rgb
 from creative_workbench.config import QAThresholds
@@ -88,6 +87,8 @@ def dominant_colours(rgb: np.ndarray, k: int = DOMINANT_K) -> list[tuple[np.ndar
 
 def palette_distance(colours: np.ndarray, palette_hex: Sequence[str]) -> np.ndarray:
     """CIEDE2000 distance from each RGB colour (n, 3) to its nearest palette colour."""
+    from skimage.color import deltaE_ciede2000, rgb2lab  # loads SciPy: only with a palette
+
     palette = np.asarray([hex_to_rgb(h) for h in palette_hex], dtype=np.float64) / 255
     lab_c = rgb2lab(np.asarray(colours, dtype=np.float64).reshape(-1, 1, 3) / 255)
     lab_p = rgb2lab(palette.reshape(1, -1, 3))

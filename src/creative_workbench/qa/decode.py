@@ -1,9 +1,7 @@
-"""Decode only what the checks need: a few sampled frames (downscaled RGB) and the audio once."""
+"""Decoding helpers: frames as downscaled RGB, a few frames by seeking, images, the audio track."""
 
 from __future__ import annotations
 
-import math
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +14,9 @@ from creative_workbench.errors import MediaError
 from creative_workbench.qa.probe import MediaInfo
 
 ANALYSIS_LONG_SIDE = 480
-# Without a keyframe index, targets further ahead than this are reached by seeking.
-SEEK_GAP_S = 1.0
 MAX_BAD_PACKET_SHARE = 0.01
+# Planar audio with this many channels or more is read through a packed copy.
+DIRECT_PLANES_MAX = 8
 # FFmpeg's default layout per channel count (av_channel_layout_default), for unordered layouts.
 DEFAULT_LAYOUTS = {
     1: "mono",
@@ -74,131 +72,54 @@ def analysis_size(width: int, height: int, long_side: int = ANALYSIS_LONG_SIDE) 
     return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
 
 
-class FrameSampler:
-    """Frames on demand at given times, downscaled and display-oriented.
+def decoder_threads() -> int:
+    """Threads per video decoder in this process (0 = automatic)."""
+    return _decoder_threads
 
-    Seeks land on the previous keyframe; a frame up to TOLERANCE_S before the target is
-    accepted (often that keyframe), otherwise the decoder goes forward to the target.
-    Targets a little ahead are reached by decoding on without another seek.
-    """
 
-    def __init__(self, info: MediaInfo, long_side: int = ANALYSIS_LONG_SIDE) -> None:
-        self.info = info
-        video = info.video
-        shown_w, shown_h = analysis_size(video.display_width, video.display_height, long_side)
-        self._turns = (video.rotation // 90) % 4
-        self._size = (shown_h, shown_w) if self._turns % 2 else (shown_w, shown_h)
-        self._long_side = long_side
-        self._container = None
-        self._stream = None
-        self._decoder = None
-        self._position = -math.inf
-        self._last = None
-        self._exhausted = False
-        self._keyframes: list[float] | None = None
-        self.frames: list[SampledFrame] = []
-
-    def __enter__(self) -> FrameSampler:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Release the decoder."""
-        if self._container is not None:
-            self._container.close()
-            self._container = None
-
-    def keyframe_times(self) -> list[float]:
-        """Keyframe times from the container index (empty when the index has none)."""
-        if self.info.kind == "image":
-            return [0.0]
-        if self._keyframes is None:
-            self._open()
-            stream = self._stream
-            start = stream.start_time or 0
-            self._keyframes = sorted(
-                float((e.timestamp - start) * stream.time_base)
-                for e in stream.index_entries
-                if e.is_keyframe
-            )
-        return self._keyframes
-
-    def snap(self, target: float, window_s: float) -> float:
-        """The keyframe time nearest TARGET within WINDOW_S (cheap to decode), else TARGET."""
-        near = [t for t in self.keyframe_times() if abs(t - target) <= window_s]
-        return min(near, key=lambda t: abs(t - target)) + 1e-3 if near else target
-
-    def _open(self) -> None:
-        if self._container is None:
-            self._container = av.open(self.info.path)
-            self._stream = self._container.streams.video[0]
-            if _decoder_threads == 1:
-                self._stream.codec_context.thread_count = 1
-            else:
-                self._stream.thread_type = "AUTO"
-
-    def at(self, target: float, tolerance_s: float = 0.5) -> SampledFrame:
-        """The frame shown at TARGET seconds (or up to TOLERANCE_S earlier)."""
-        for frame in self.frames:
-            if target - tolerance_s <= frame.time <= target + 1e-6:
-                return frame
-        if self.info.kind == "image":
-            if not self.frames:
-                self.frames.append(
-                    SampledFrame(0.0, load_image(Path(self.info.path), self._long_side))
-                )
-            return self.frames[0]
-        try:
-            chosen = self._decode_to(max(target, 0.0), tolerance_s)
-        except av.error.FFmpegError as exc:
-            reason = " ".join(str(exc).split())[:120]
-            raise MediaError(f"video cannot be decoded ({reason})") from None
-        if chosen is None:
-            raise MediaError("zero duration (no video frames decode)")
-        rgb = chosen.reformat(
-            width=self._size[0], height=self._size[1], format="rgb24", interpolation="AREA"
-        ).to_ndarray()
-        sampled = SampledFrame(_frame_time(chosen, self._stream), np.rot90(rgb, self._turns))
-        self.frames.append(sampled)
-        return sampled
-
-    def _decode_to(self, target: float, tolerance_s: float):
-        self._open()
-        behind = target < self._position - 1e-6
-        if self._decoder is None or behind or self._seek_pays(target):
-            if self._exhausted and not behind and self._last is not None:
-                return self._last
-            self._container.seek(_to_pts(self._stream, target), stream=self._stream, backward=True)
-            self._decoder = self._container.decode(self._stream)
-            self._exhausted = False
-        for frame in self._decoder:
-            self._position = _frame_time(frame, self._stream)
-            self._last = frame
-            if self._position >= target - tolerance_s:
-                return frame
-        self._exhausted = True
-        return self._last
-
-    def _seek_pays(self, target: float) -> bool:
-        """True when a keyframe lies between the decoder and TARGET (seeking skips frames)."""
-        keyframes = self.keyframe_times()
-        if not keyframes:
-            return target - self._position > SEEK_GAP_S
-        before = bisect_right(keyframes, target) - 1
-        return before >= 0 and keyframes[before] > self._position + 1e-6
+def to_rgb(frame, size: tuple[int, int], turns: int) -> np.ndarray:
+    """A decoded video frame as RGB at SIZE (stored orientation), turned for display."""
+    rgb = frame.reformat(
+        width=size[0], height=size[1], format="rgb24", interpolation="AREA"
+    ).to_ndarray()
+    return np.rot90(rgb, turns)
 
 
 def sample_frames(
-    info: MediaInfo,
-    times: Iterable[float],
-    long_side: int = ANALYSIS_LONG_SIDE,
-    tolerance_s: float = 0.25,
+    info: MediaInfo, times: Iterable[float], long_side: int = ANALYSIS_LONG_SIDE
 ) -> list[SampledFrame]:
-    """Frames at (or up to TOLERANCE_S before) each of TIMES, in time order."""
-    with FrameSampler(info, long_side) as sampler:
-        return [sampler.at(t, tolerance_s) for t in sorted(set(times))]
+    """A few frames by seeking (thumbnails): the frame shown at each of TIMES, in time order.
+
+    The QA gate does not use this: it takes its frames from one decode pass (video_pass).
+    """
+    video = info.video
+    if info.kind == "image":
+        return [SampledFrame(0.0, load_image(Path(info.path), long_side))]
+    shown = analysis_size(video.display_width, video.display_height, long_side)
+    turns = (video.rotation // 90) % 4
+    size = (shown[1], shown[0]) if turns % 2 else shown
+    frames: list[SampledFrame] = []
+    try:
+        with av.open(info.path) as container:
+            stream = container.streams.video[0]
+            stream.thread_type = "AUTO"
+            for target in sorted(set(times)):
+                container.seek(_to_pts(stream, max(0.0, target)), stream=stream, backward=True)
+                chosen = None
+                for frame in container.decode(stream):
+                    if chosen is not None and frame_time(frame, stream) > target + 1e-6:
+                        break
+                    chosen = frame
+                if chosen is not None:
+                    frames.append(
+                        SampledFrame(frame_time(chosen, stream), to_rgb(chosen, size, turns))
+                    )
+    except av.error.FFmpegError as exc:
+        reason = " ".join(str(exc).split())[:120]
+        raise MediaError(f"video cannot be decoded ({reason})") from None
+    if not frames:
+        raise MediaError("zero duration (no video frames decode)")
+    return frames
 
 
 def _to_pts(stream, seconds: float) -> int:
@@ -206,7 +127,8 @@ def _to_pts(stream, seconds: float) -> int:
     return int(seconds / stream.time_base) + start
 
 
-def _frame_time(frame, stream) -> float:
+def frame_time(frame, stream) -> float:
+    """A frame's time in seconds from the stream's start."""
     if frame.pts is None:
         return float(frame.time or 0.0)
     start = stream.start_time or 0
@@ -269,10 +191,17 @@ def _channel_names(layout) -> tuple[str, ...]:
 
 
 def _planar_float(frame) -> np.ndarray:
-    """An audio frame as float32 (channels, samples)."""
+    """An audio frame as float32 (channels, samples), whatever its layout."""
+    channels = len(frame.layout.channels)
+    if frame.format.is_planar and channels >= DIRECT_PLANES_MAX:
+        # PyAV's plane access reads past FFmpeg's 8 data pointers (a segfault on 7.1 AAC):
+        # FFmpeg converts such frames to one packed plane instead.
+        resampler = av.AudioResampler(format="flt", layout=frame.layout, rate=frame.sample_rate)
+        packed = [f.to_ndarray().reshape(-1, channels) for f in resampler.resample(frame)]
+        return np.concatenate(packed).T if packed else np.zeros((channels, 0), np.float32)
     data = frame.to_ndarray()
     if not frame.format.is_planar:
-        data = data.reshape(-1, len(frame.layout.channels)).T
+        data = data.reshape(-1, channels).T
     if data.dtype == np.uint8:
         return (data.astype(np.float32) - 128) / 128
     if np.issubdtype(data.dtype, np.integer):

@@ -8,16 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-import cv2
-import numpy as np
-
 from creative_workbench.config import QAThresholds
-from creative_workbench.qa.decode import FrameSampler, SampledFrame
+from creative_workbench.qa.decode import SampledFrame
 from creative_workbench.qa.findings import Finding, finding
 from creative_workbench.qa.ocr import TextBox, read_text
-
-SAME_FRAME_DIFF = 6.0
-HOLD_PRECISION_S = 0.3
 
 
 def normalise(text: str) -> str:
@@ -46,14 +40,6 @@ def similarity(expected: str, seen: str) -> float:
     return best
 
 
-def frames_match(a: np.ndarray, b: np.ndarray) -> bool:
-    """True when two frames show the same picture (mean grey difference on a small copy)."""
-    small = (48, 48)
-    grey_a = cv2.resize(cv2.cvtColor(a, cv2.COLOR_RGB2GRAY), small, interpolation=cv2.INTER_AREA)
-    grey_b = cv2.resize(cv2.cvtColor(b, cv2.COLOR_RGB2GRAY), small, interpolation=cv2.INTER_AREA)
-    return float(np.mean(cv2.absdiff(grey_a, grey_b))) < SAME_FRAME_DIFF
-
-
 @dataclass(frozen=True)
 class EndCard:
     """The final picture, its text and how long it is held before the end."""
@@ -64,34 +50,17 @@ class EndCard:
     start_s: float
 
 
-def read_end_card(sampler: FrameSampler, duration: float, thresholds: QAThresholds) -> EndCard:
-    """OCR the last frame and measure how long it has been on screen.
+def read_end_card(
+    frame: SampledFrame, start_s: float, duration: float, window_s: float, read: bool = True
+) -> EndCard:
+    """The end card: the final FRAME, on screen from START_S (found by the decode pass).
 
-    Keyframes (one cheap decode each) narrow down where the last picture starts; the frames
-    after the last differing keyframe are then scanned forward in HOLD_PRECISION_S steps, so
-    the decoder never goes back over the same group of pictures.
+    The hold counts at most WINDOW_S before the end; OCR runs only when READ is set (a CTA or
+    a safe zone to check), so files without either never load the OCR engine.
     """
-    last = sampler.at(max(0.0, duration - 0.02), tolerance_s=0.3)
-    texts = read_text(last.rgb)
-    if sampler.info.kind == "image":
-        return EndCard(last, texts, 0.0, 0.0)
-    window = max(thresholds.end_card_window_s, thresholds.end_card_min_hold_s)
-    outer = max(0.0, duration - window)
-    if frames_match(sampler.at(outer, 0.1).rgb, last.rgb):
-        return EndCard(last, texts, duration - outer, outer)
-    inner = last.time
-    for keyframe in (k for k in sampler.keyframe_times() if outer < k < last.time):
-        if frames_match(sampler.at(keyframe + 1e-3, 0.05).rgb, last.rgb):
-            inner = keyframe
-            break
-        outer = keyframe
-    probe = outer + HOLD_PRECISION_S
-    while probe < inner:
-        if frames_match(sampler.at(probe, 0.05).rgb, last.rgb):
-            inner = probe
-            break
-        probe += HOLD_PRECISION_S
-    return EndCard(last, texts, duration - inner, inner)
+    texts = read_text(frame.rgb) if read else []
+    start = max(start_s, duration - window_s, 0.0)
+    return EndCard(frame, texts, max(0.0, duration - start), start)
 
 
 def end_card_findings(

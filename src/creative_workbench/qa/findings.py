@@ -21,6 +21,8 @@ CHECK_IDS = (
     "format.codec",
     "format.file_size",
     "format.frame_rate",
+    "video.black",
+    "video.frozen",
     "audio.present",
     "audio.signal",
     "audio.loudness",

@@ -175,12 +175,21 @@ def file_size_finding(info: MediaInfo, placement: Placement) -> Finding:
     )
 
 
-def frame_rate_finding(info: MediaInfo, placement: Placement) -> Finding:
-    """Frame rate under the placement's maximum (when it sets one)."""
-    rate = info.video.frame_rate
+def frame_rate_finding(
+    info: MediaInfo, placement: Placement, peak_rate: float | None = None
+) -> Finding:
+    """Frame rate under the placement's maximum (when it sets one).
+
+    PEAK_RATE (the most frames shown in any one second, from the decode pass) is judged when
+    known, so a variable-frame-rate file with a fast section is not passed on its average.
+    """
+    average = info.video.frame_rate
+    rate = max(r for r in (average, peak_rate) if r) if (average or peak_rate) else None
     limit = placement.max_frame_rate
     ok = rate is None or limit is None or rate <= limit + 0.01
     measured = f"{rate:.3g} fps" if rate else "unknown"
+    if rate and average and abs(rate - average) > 0.5:
+        measured = f"{rate:.3g} fps peak in 1 s (average {average:.3g} fps)"
     return finding(
         "format.frame_rate",
         ok,
@@ -190,8 +199,10 @@ def frame_rate_finding(info: MediaInfo, placement: Placement) -> Finding:
     )
 
 
-def format_findings(info: MediaInfo, placement: Placement) -> list[Finding]:
-    """Every format check that applies to the file's kind."""
+def format_findings(
+    info: MediaInfo, placement: Placement, peak_rate: float | None = None
+) -> list[Finding]:
+    """Every format check that applies to the file's kind (PEAK_RATE: see frame_rate_finding)."""
     found = [
         aspect_finding(info, placement),
         resolution_finding(info, placement),
@@ -202,6 +213,6 @@ def format_findings(info: MediaInfo, placement: Placement) -> list[Finding]:
             duration_finding(info, placement),
             container_finding(info, placement),
             codec_finding(info, placement),
-            frame_rate_finding(info, placement),
+            frame_rate_finding(info, placement, peak_rate),
         ]
     return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,19 +13,19 @@ import numpy as np
 
 from creative_workbench.errors import MediaError
 from creative_workbench.placements import Placement, get_placement
-from creative_workbench.qa import audio
 from creative_workbench.qa.brand_checks import find_logos, logo_findings, palette_finding
 from creative_workbench.qa.context import GateContext, GateResult
-from creative_workbench.qa.decode import FrameSampler, SampledFrame, decode_audio
+from creative_workbench.qa.decode import SampledFrame, decode_audio, load_image
 from creative_workbench.qa.end_card import end_card_findings, read_end_card
 from creative_workbench.qa.findings import Finding, cannot_check
 from creative_workbench.qa.format_checks import format_findings
-from creative_workbench.qa.ocr import detect_text, read_text
+from creative_workbench.qa.ocr import detect_text, engine
+from creative_workbench.qa.picture_checks import picture_findings
 from creative_workbench.qa.probe import MediaInfo, probe
 from creative_workbench.qa.safe_zones import safe_zone_findings
+from creative_workbench.qa.video_pass import run_pass, unique_frames
 
 BODY_SAMPLES = 2
-SNAP_WINDOW_S = 0.8
 THUMB_SIDE = 160
 MAX_OFFENDING_THUMBS = 4
 
@@ -46,11 +46,9 @@ def check_file(path: Path | str, context: GateContext | None = None) -> GateResu
 
 
 def warm_up() -> None:
-    """Load the OCR models (one detection and recognition pass) and the audio worker now."""
-    sample = np.full((64, 256, 3), 255, np.uint8)
-    cv2.putText(sample, "Warm up", (8, 44), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (0, 0, 0), 3)
-    read_text(sample)
-    _audio_thread()
+    """Start loading the audio checks (SciPy) on a background thread, behind the caller's back;
+    the OCR engine loads on the first file that needs a read."""
+    _background().submit(_audio_module)
 
 
 def sample_plan(duration: float, brand_early_s: float, window_s: float) -> list[float]:
@@ -68,7 +66,29 @@ def sample_plan(duration: float, brand_early_s: float, window_s: float) -> list[
 def _run_checks(info: MediaInfo, context: GateContext, result: GateResult) -> None:
     thresholds = context.qa_thresholds()
     placement = get_placement(context.placement) if context.placement else None
-    findings: list[Finding] = []
+    video = info.kind == "video"
+    # Audio runs beside the decode pass: numpy, scipy and FFmpeg release the GIL.
+    sound = _background().submit(_measure_audio, info.path, thresholds) if video else None
+    window = max(thresholds.end_card_window_s, thresholds.end_card_min_hold_s)
+    read = bool(context.cta) or (placement is not None and _has_zones(placement))
+    # The OCR engine (on first use) loads beside the decode pass; reads wait for it.
+    ocr = _background().submit(engine) if read else None
+    if video:
+        plan = sample_plan(info.duration_s, thresholds.brand_early_s, window)
+        seen = run_pass(info, plan, window)
+        _ready(ocr)
+        card = read_end_card(seen.last, seen.final_picture_s, info.duration_s, window, read)
+        frames = unique_frames([*seen.frames, seen.last])
+        decoded, *picture = picture_findings(seen)
+    else:
+        still = SampledFrame(0.0, load_image(Path(info.path)))
+        _ready(ocr)
+        card = read_end_card(still, 0.0, 0.0, 0.0, read)
+        frames, picture = [still], []
+        decoded = Finding(
+            "decode", "pass", "image decoded", "a readable media file", None, "The file decodes."
+        )
+    findings = [decoded]
     if placement is None:
         findings.append(
             Finding(
@@ -82,88 +102,72 @@ def _run_checks(info: MediaInfo, context: GateContext, result: GateResult) -> No
             )
         )
     else:
-        findings += format_findings(info, placement)
-    video = info.kind == "video"
-    # Audio runs beside the frame work: numpy, scipy, OpenCV and ONNX release the GIL.
-    sound = _audio_thread().submit(_measure_audio, info.path, thresholds) if video else None
-    with FrameSampler(info) as sampler:
-        card = read_end_card(sampler, info.duration_s, thresholds)
-        plan = sample_plan(info.duration_s, thresholds.brand_early_s, card.hold_s) if video else []
-        body = (
-            [sampler.at(_snap(sampler, t, thresholds.brand_early_s)) for t in plan]
-            if (video)
-            else [card.frame]
+        findings += format_findings(info, placement, seen.peak_frame_rate if video else None)
+    findings += picture
+    measured = sound.result() if sound is not None else None
+    if video:
+        findings += _audio_module().audio_findings(
+            measured, placement, thresholds, context.voiceover
         )
-        measured = sound.result() if sound is not None else None
-        findings.insert(
-            0,
-            Finding(
-                "decode",
-                "pass",
-                f"{len(sampler.frames)} frames sampled",
-                "a readable media file",
-                None,
-                "The file decodes.",
-            ),
-        )
-        if video:
-            findings += audio.audio_findings(measured, placement, thresholds, context.voiceover)
-        frames = _unique([*body, card.frame])
-        result.info["sampled_s"] = sorted(round(f.time, 3) for f in sampler.frames)
-        offending: list[float] = []
-        if context.palette:
-            palette, off = palette_finding(frames, context.palette, thresholds)
-            findings.append(palette)
-            offending += off
-        hits = find_logos(frames, [Path(p) for p in context.logos], thresholds)
-        findings += logo_findings(hits, thresholds, bool(context.logos), video)
-        if placement is not None:
-            zone_found, off = _safe_zones(placement, frames, card, hits)
-            findings += zone_found
-            offending += off
-        if context.cta or video:
-            findings += end_card_findings(card, context.cta, context.other_ctas, thresholds, video)
-        if context.keep_media:
-            result.thumbnails = _thumbnails(sampler.frames, frames[0], card.frame, offending)
-            if measured is not None:
-                result.loudness = {
-                    "time_s": [round(float(t), 2) for t in measured.momentary_times()],
-                    "momentary_lufs": [round(float(v), 1) for v in measured.momentary_lufs],
-                    "integrated_lufs": [round(measured.integrated_lufs, 2)]
-                    if np.isfinite(measured.integrated_lufs)
-                    else [],
-                }
+    result.info["sampled_s"] = [round(f.time, 3) for f in frames]
+    offending: list[float] = []
+    if context.palette:
+        palette, off = palette_finding(frames, context.palette, thresholds)
+        findings.append(palette)
+        offending += off
+    hits = find_logos(frames, [Path(p) for p in context.logos], thresholds)
+    findings += logo_findings(hits, thresholds, bool(context.logos), video)
+    if placement is not None:
+        zone_found, off = _safe_zones(placement, frames, card, hits)
+        findings += zone_found
+        offending += off
+    if context.cta or video:
+        findings += end_card_findings(card, context.cta, context.other_ctas, thresholds, video)
+    if context.keep_media:
+        result.thumbnails = _thumbnails(frames, frames[0], card.frame, offending)
+        if measured is not None:
+            result.loudness = {
+                "time_s": [round(float(t), 2) for t in measured.momentary_times()],
+                "momentary_lufs": [round(float(v), 1) for v in measured.momentary_lufs],
+                "integrated_lufs": [round(measured.integrated_lufs, 2)]
+                if np.isfinite(measured.integrated_lufs)
+                else [],
+            }
     result.findings = findings
 
 
-def _snap(sampler: FrameSampler, target: float, early_s: float) -> float:
-    """Move a sample to a nearby keyframe (no decoding forward), staying inside 'early'."""
-    if target <= 0:
-        return target
-    snapped = sampler.snap(target, SNAP_WINDOW_S)
-    return target if target <= early_s < snapped else snapped
+def _ready(loading: Future | None) -> None:
+    """Wait for a background load (None: nothing loads)."""
+    if loading is not None:
+        loading.result()
+
+
+def _has_zones(placement: Placement) -> bool:
+    zone = placement.safe_zone
+    return any((zone.top, zone.bottom, zone.left, zone.right))
 
 
 @lru_cache(maxsize=1)
-def _audio_thread() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-audio")
+def _background() -> ThreadPoolExecutor:
+    """Threads for the audio checks and for loading the OCR engine beside the video pass."""
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="qa-background")
 
 
-def _measure_audio(path: str, thresholds) -> audio.AudioMeasurements | None:
+def _audio_module():
+    """The audio checks, imported on first use: SciPy takes longer to load than a file takes
+    to check, so the audio worker loads it while the video pass runs."""
+    from creative_workbench.qa import audio
+
+    return audio
+
+
+def _measure_audio(path: str, thresholds):
     track = decode_audio(path)
-    return audio.measure(track, thresholds) if track is not None else None
-
-
-def _unique(frames: list[SampledFrame]) -> list[SampledFrame]:
-    seen: dict[float, SampledFrame] = {}
-    for frame in frames:
-        seen.setdefault(round(frame.time, 3), frame)
-    return [seen[k] for k in sorted(seen)]
+    return _audio_module().measure(track, thresholds) if track is not None else None
 
 
 def _safe_zones(placement: Placement, frames: list[SampledFrame], card, hits):
-    zone = placement.safe_zone
-    if not any((zone.top, zone.bottom, zone.left, zone.right)):
+    if not _has_zones(placement):
         return safe_zone_findings(placement, [], [])
     texts = [(card.frame.time, t.box) for t in card.texts]
     body = [f for f in frames if f.time < card.start_s - 0.05] or frames[:1]

@@ -121,7 +121,7 @@ def video_frames(path: Path) -> list[bytes]:
 
     info = probe(path)
     last = max(0.0, info.duration_s - 0.05)
-    frames = sample_frames(info, [0.0, last], long_side=THUMBNAIL_LONG_SIDE, tolerance_s=1.0)
+    frames = sample_frames(info, [0.0, last], long_side=THUMBNAIL_LONG_SIDE)
     if len(frames) == 1:
         frames = frames * 2
     return [_jpeg(Image.fromarray(frame.rgb)) for frame in frames]
