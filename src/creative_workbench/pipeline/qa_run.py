@@ -170,12 +170,3 @@ def store_run(project: Project, run: QARun) -> None:
     store.insert_rows("qa_results", rows)
     counts = {s: sum(r.severity == s for r in run.results) for s in ("pass", "warn", "fail")}
     store.record_event("qa.run", {"run_id": run.run_id, "files": len(run.results), **counts})
-
-
-def latest_results(project: Project) -> pl.DataFrame:
-    """The findings of the most recent run for each file, from state.db."""
-    return Store(project.state_db).query(
-        'SELECT file, placement, check_id, severity, measured, expected, "where", message, at '
-        "FROM qa_results WHERE run_id = (SELECT run_id FROM qa_results ORDER BY id DESC LIMIT 1)"
-        " ORDER BY id"
-    )

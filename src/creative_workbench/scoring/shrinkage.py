@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import polars as pl
 from scipy import optimize, special, stats
 
 
@@ -69,36 +68,3 @@ def posterior_interval(
     tail = (1.0 - level) / 2.0
     a, b = s + prior.alpha, n - s + prior.beta
     return stats.beta.ppf(tail, a, b), stats.beta.ppf(1.0 - tail, a, b)
-
-
-def posterior_params(
-    successes: np.ndarray, trials: np.ndarray, prior: BetaPrior
-) -> tuple[np.ndarray, np.ndarray]:
-    """Beta posterior parameters (alpha, beta) per row."""
-    s = np.minimum(np.asarray(successes, float), np.asarray(trials, float))
-    n = np.asarray(trials, float)
-    return s + prior.alpha, n - s + prior.beta
-
-
-def shrink_table(
-    frame: pl.DataFrame,
-    successes: str,
-    trials: str,
-    *,
-    level: float = 0.8,
-    prior: BetaPrior | None = None,
-    prefix: str = "rate",
-) -> pl.DataFrame:
-    """Add observed, shrunk and interval columns (PREFIX_observed, PREFIX_shrunk, ...)."""
-    s = frame.get_column(successes).to_numpy().astype(float)
-    n = frame.get_column(trials).to_numpy().astype(float)
-    prior = prior or fit_beta_prior(s, n)
-    lower, upper = posterior_interval(s, n, prior, level)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        observed = np.where(n > 0, s / np.where(n > 0, n, 1), np.nan)
-    return frame.with_columns(
-        pl.Series(f"{prefix}_observed", observed),
-        pl.Series(f"{prefix}_shrunk", shrunk_rate(s, n, prior)),
-        pl.Series(f"{prefix}_lower", lower),
-        pl.Series(f"{prefix}_upper", upper),
-    )
