@@ -95,11 +95,11 @@ def test_a_brand_uses_a_label_only_with_two_ads() -> None:
 
 
 def test_ads_in_other_languages_are_left_out_and_listed() -> None:
-    labelled = _ads(
-        {"A": READABLE, "B": [*READABLE, "Hola amigos", "Oferta"]},
-        labelled=[True] * 4 + [True] * 4 + [False, False],
-        language=["en"] * 8 + ["es", "es"],
-    )
+    spanish = [
+        "Descubre nuestra nueva colección de verano con envío gratis a toda España.",
+        "Los mejores precios de la temporada están aquí: compra ahora y ahorra más.",
+    ]
+    labelled = _ads({"A": READABLE, "B": [*READABLE, *spanish]})  # the labeller finds es
     shares = market.label_shares(labelled, "angles")
     assert shares.filter(pl.col("brand") == "B")["share"].max() == 0.5  # 2 of 4, not 2 of 6
     table = coverage.brand_coverage(labelled)
@@ -152,7 +152,7 @@ def test_top_brands_and_an_others_row() -> None:
 
 def test_quality_section_shows_capture_dates_coverage_and_escapes() -> None:
     labelled = market.with_activity(
-        _ads({"<b>Evil</b>": READABLE, "B": UNREADABLE}, language=["en"] * 8), AS_OF
+        _ads({"<b>Evil</b>": READABLE, "B": UNREADABLE}), AS_OF
     )
     files = pl.DataFrame(
         {
