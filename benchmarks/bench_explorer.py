@@ -137,12 +137,10 @@ def web_app_first_paint(root: Path, loads: int = 2) -> list[tuple[str, float]]:
             )
             for load in range(loads + 1):
                 warm = load > 0
-                if warm:
-                    # Voilà logs "filled" when the refill kernel has started, not when it has run
-                    # the notebook: wait for that kernel, then as long as the cold start took.
-                    while log.read_text().count("is filled with") < load + 1:
+                if warm:  # wait until the pool holds a kernel that has run the notebook
+                    while log.read_text().count("is filled with") < load:
                         time.sleep(0.5)
-                    time.sleep(results[0][1])
+                    time.sleep(1.0)
                 page = browser.new_page()
                 begin = started if not warm else time.perf_counter()
                 while True:
