@@ -151,9 +151,7 @@ def test_top_brands_and_an_others_row() -> None:
 
 
 def test_quality_section_shows_capture_dates_coverage_and_escapes() -> None:
-    labelled = market.with_activity(
-        _ads({"<b>Evil</b>": READABLE, "B": UNREADABLE}), AS_OF
-    )
+    labelled = market.with_activity(_ads({"<b>Evil</b>": READABLE, "B": UNREADABLE}), AS_OF)
     files = pl.DataFrame(
         {
             "file": ["raw/ads/a_2026-06-30.json", "raw/ads/<x>.csv"],
