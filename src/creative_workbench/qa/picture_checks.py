@@ -40,33 +40,35 @@ def _segments(found: list[tuple[float, float]]) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-def black_finding(seen: PassResult, limits: PictureLimits = PICTURE_LIMITS) -> Finding:
-    """Black segments of at least limits.black_min_s (ffmpeg blackdetect's rule)."""
-    found = seen.black
+def _segment_finding(
+    check_id: str, found: list[tuple[float, float]], what: str, rule: str, sentence: str, bad: str
+) -> Finding:
+    """Pass without segments; otherwise BAD, naming where (SENTENCE: 'Black picture at')."""
     where = _segments(found) if found else None
     return finding(
-        "video.black",
+        check_id,
         not found,
-        f"black {where}" if found else "no black segment",
-        f"no black picture for {limits.black_min_s:g} s or more",
-        f"Black picture at {where}." if found else "No black segments.",
+        f"{what} {where}" if found else f"no {what} segment",
+        rule,
+        f"{sentence} {where}." if found else f"No {what} segments.",
         where=where,
-        bad=limits.severity,
+        bad=bad,
+    )
+
+
+def black_finding(seen: PassResult, limits: PictureLimits = PICTURE_LIMITS) -> Finding:
+    """Black segments of at least limits.black_min_s (ffmpeg blackdetect's rule)."""
+    rule = f"no black picture for {limits.black_min_s:g} s or more"
+    return _segment_finding(
+        "video.black", seen.black, "black", rule, "Black picture at", limits.severity
     )
 
 
 def frozen_finding(seen: PassResult, limits: PictureLimits = PICTURE_LIMITS) -> Finding:
     """Frozen segments of at least limits.freeze_min_s in a moving picture (not the end card)."""
-    found = seen.frozen
-    where = _segments(found) if found else None
-    return finding(
-        "video.frozen",
-        not found,
-        f"frozen {where}" if found else "no frozen segment",
-        f"no frozen picture for {limits.freeze_min_s:g} s or more",
-        f"The picture freezes at {where}." if found else "No frozen segments.",
-        where=where,
-        bad=limits.severity,
+    rule = f"no frozen picture for {limits.freeze_min_s:g} s or more"
+    return _segment_finding(
+        "video.frozen", seen.frozen, "frozen", rule, "The picture freezes at", limits.severity
     )
 
 
