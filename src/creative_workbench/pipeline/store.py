@@ -81,6 +81,20 @@ CREATE TABLE IF NOT EXISTS board_ads (
     added_by TEXT NOT NULL,
     PRIMARY KEY (board, ad_id)
 );
+CREATE TABLE IF NOT EXISTS flow_runs (
+    run_id TEXT PRIMARY KEY,
+    flow TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    who TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    seconds REAL,
+    status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+    params TEXT NOT NULL DEFAULT '{}',
+    summary TEXT NOT NULL DEFAULT '{}',
+    error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS flow_runs_flow ON flow_runs (flow, started_at);
 """
 
 TABLES = ("events", "qa_results", "decisions", "predictions")
