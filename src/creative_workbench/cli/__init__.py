@@ -58,6 +58,9 @@ COMMANDS: tuple[LazyCommand, ...] = (
     ),
     LazyCommand("models", "models", "List, inspect and promote scoring models."),
     LazyCommand(
+        "concepts", "concepts", "Turn white space into concept briefs, cards and prompt packs."
+    ),
+    LazyCommand(
         "new",
         "projects",
         "Create a project folder: commented project.toml, _brand.yml template, raw/ folders.",

@@ -39,11 +39,20 @@ class CardLayout:
     button: Box
 
 
-def card_size(aspect: str) -> tuple[int, int]:
-    """Pixel size of a card for ASPECT ('9:16', '4:5', '1:1', '16:9')."""
+def card_size(aspect: str, placement: Placement | None = None) -> tuple[int, int]:
+    """Pixel size of a card for ASPECT ('9:16', '4:5', '1:1', '16:9'), scaled up (same
+    aspect) where PLACEMENT's minimum resolution asks for longer sides, as the QA gate
+    reads it: short side ≥ the minimum's short side, long side ≥ its long side."""
     if aspect not in CARD_SIZES:
         raise ValueError(f"no card size for aspect {aspect!r}; use one of {', '.join(CARD_SIZES)}")
-    return CARD_SIZES[aspect]
+    width, height = CARD_SIZES[aspect]
+    if placement is None or not placement.min_resolution:
+        return width, height
+    short, long = sorted((width, height))
+    scale = max(1.0, min(placement.min_resolution) / short, max(placement.min_resolution) / long)
+    if placement.max_resolution:
+        scale = min(scale, max(1.0, max(placement.max_resolution) / long))
+    return math.ceil(width * scale), math.ceil(height * scale)
 
 
 def safe_area(size: tuple[int, int], placement: Placement) -> Box:
@@ -73,7 +82,7 @@ def plan(aspect: str, placement: Placement, logo_aspect: float) -> CardLayout:
     Portrait and square: logo, visual, headline, offer and button stacked. Landscape: text
     column on the left, visual on the right.
     """
-    size = card_size(aspect)
+    size = card_size(aspect, placement)
     safe = safe_area(size, placement)
     x0, y0, x1, y1 = safe
     width, height = x1 - x0, y1 - y0

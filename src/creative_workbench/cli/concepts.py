@@ -1,0 +1,130 @@
+"""`workbench concepts ...`: briefs from white space, concept cards and prompt packs.
+
+The review helper's commands (`import`, `decide`) join this group when their module
+(cli/concept_review.py, `register_review(app)`) is installed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from creative_workbench.cli.output import safe
+from creative_workbench.config import Workspace, load_project
+
+REVIEW_MODULE = "creative_workbench.cli.concept_review"
+out = Console()
+
+concepts_app = typer.Typer(
+    help="Turn white space into concept briefs, cards and prompt packs.", no_args_is_help=True
+)
+ProjectOption = Annotated[str, typer.Option("--project", help="Project name under data/projects.")]
+RootOption = Annotated[
+    Path | None,
+    typer.Option("--root", help="Workspace folder holding data/ (default: current folder)."),
+]
+NoQAOption = Annotated[
+    bool, typer.Option("--no-qa", help="Skip the QA gate's still checks on the cards.")
+]
+
+
+def _rate(row: dict[str, Any], target: str) -> str:
+    value, low, high = row[target], row[f"{target}_lower"], row[f"{target}_upper"]
+    if value is None:
+        return "–"
+    interval = f" [{low:.2%}–{high:.2%}]" if low is not None and high is not None else ""
+    return f"{value:.2%}{interval}"
+
+
+def print_briefs(briefs) -> None:
+    """The ranked briefs as a table (every value from outside escaped)."""
+    table = Table(title=f"{briefs.height} briefs, ranked")
+    for column in ("#", "brief", "angle", "offer", "CTA", "placement", "headline", "gap"):
+        table.add_column(column)
+    for column in ("CTR", "CVR", "no history"):
+        table.add_column(column)
+    for row in briefs.iter_rows(named=True):
+        table.add_row(
+            str(row["rank"]),
+            safe(row["brief_id"]),
+            safe(row["angle"]),
+            safe(row["offer"]),
+            safe(row["cta"]),
+            safe(f"{row['placement']} ({row['format']})"),
+            safe(row["headline"]),
+            safe(f"{row['gap_dimension']}: {row['gap_label']} ({row['gap_score']:.2f})"),
+            _rate(row, "ctr"),
+            _rate(row, "cvr"),
+            safe(row["new_values"]),
+        )
+    out.print(table)
+
+
+def print_outcome(result, project_root: Path) -> None:
+    """Cards ready/failed (failures listed) and the files written."""
+    cards = result.cards
+    if cards.height:
+        ready = int(cards.get_column("ready").sum())
+        out.print(f"{cards.height} cards in concepts/cards/: {ready} ready", highlight=False)
+        for row in cards.filter(~cards.get_column("ready")).iter_rows(named=True):
+            out.print(f"  not ready: {safe(row['file'])}: {safe(row['qa_notes'])}", highlight=False)
+    if result.pack_files:
+        out.print(
+            f"{len(result.pack_files)} prompt-pack files in concepts/packs/ "
+            "(per-brief JSON, prompt_packs.csv, midjourney.txt, comfyui/)",
+            highlight=False,
+        )
+    for note in result.notes:
+        out.print(f"note: {safe(note)}", highlight=False)
+    out.print(f"project folder: {safe(project_root)}", highlight=False)
+
+
+@concepts_app.command("briefs")
+def briefs_command(
+    project: ProjectOption,
+    n: Annotated[int, typer.Option("-n", "--n", min=1, help="Briefs wanted (default 30).")] = 30,
+    cards: Annotated[bool, typer.Option(help="Render the concept cards.")] = True,
+    packs: Annotated[bool, typer.Option(help="Write the prompt packs.")] = True,
+    no_qa: NoQAOption = False,
+    root: RootOption = None,
+) -> None:
+    """Rank diverse briefs from the project's white space; write cards and prompt packs."""
+    from creative_workbench.pipeline.flows.concepts import BRIEFS
+
+    loaded = load_project(project, Workspace.discover(root))
+    result = BRIEFS.run(loaded, n=n, cards=cards, packs=packs, qa=not no_qa)
+    print_briefs(result.briefs)
+    print_outcome(result, loaded.root)
+
+
+@concepts_app.command("cards")
+def cards_command(
+    project: ProjectOption, no_qa: NoQAOption = False, root: RootOption = None
+) -> None:
+    """Render (and QA-check) the concept cards of the current briefs."""
+    from creative_workbench.pipeline.flows.concepts import CARDS
+
+    loaded = load_project(project, Workspace.discover(root))
+    print_outcome(CARDS.run(loaded, qa=not no_qa), loaded.root)
+
+
+@concepts_app.command("packs")
+def packs_command(project: ProjectOption, root: RootOption = None) -> None:
+    """Write the prompt packs (Flux, SDXL, Midjourney, ComfyUI) of the current briefs."""
+    from creative_workbench.pipeline.flows.concepts import PACKS
+
+    loaded = load_project(project, Workspace.discover(root))
+    print_outcome(PACKS.run(loaded), loaded.root)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `concepts` group (and the review commands, when installed) to APP."""
+    if importlib.util.find_spec(REVIEW_MODULE) is not None:
+        importlib.import_module(REVIEW_MODULE).register_review(concepts_app)
+    app.add_typer(concepts_app, name="concepts")
