@@ -45,34 +45,41 @@ def _rate(row: dict[str, Any], target: str) -> str:
 def print_briefs(briefs) -> None:
     """The ranked briefs as a table (every value from outside escaped)."""
     table = Table(title=f"{briefs.height} briefs, ranked")
-    for column in ("#", "brief", "angle", "offer", "CTA", "placement", "headline", "gap"):
+    table.add_column("#", justify="right")
+    table.add_column("brief", no_wrap=True)
+    for column in ("angle · offer · CTA", "placement", "headline", "gap"):
         table.add_column(column)
-    for column in ("CTR", "CVR", "no history"):
-        table.add_column(column)
+    predicted = briefs.get_column("ctr").is_not_null().any()
+    flagged = (briefs.get_column("new_values") != "").any()
+    if predicted:
+        table.add_column("CTR [interval]")
+        table.add_column("CVR [interval]")
+    if flagged:
+        table.add_column("no history (neutral)")
     for row in briefs.iter_rows(named=True):
-        table.add_row(
+        cells = [
             str(row["rank"]),
             safe(row["brief_id"]),
-            safe(row["angle"]),
-            safe(row["offer"]),
-            safe(row["cta"]),
+            safe(f"{row['angle']} · {row['offer']} · {row['cta']}"),
             safe(f"{row['placement']} ({row['format']})"),
             safe(row["headline"]),
             safe(f"{row['gap_dimension']}: {row['gap_label']} ({row['gap_score']:.2f})"),
-            _rate(row, "ctr"),
-            _rate(row, "cvr"),
-            safe(row["new_values"]),
-        )
+        ]
+        cells += [_rate(row, "ctr"), _rate(row, "cvr")] if predicted else []
+        cells += [safe(row["new_values"])] if flagged else []
+        table.add_row(*cells)
     out.print(table)
 
 
 def print_outcome(result, project_root: Path) -> None:
     """Cards ready/failed (failures listed) and the files written."""
     cards = result.cards
-    if cards.height:
+    if cards.height and (cards.get_column("qa") == "unchecked").all():
+        out.print(f"{cards.height} cards in concepts/cards/ (QA not run)", highlight=False)
+    elif cards.height:
         ready = int(cards.get_column("ready").sum())
         out.print(f"{cards.height} cards in concepts/cards/: {ready} ready", highlight=False)
-        for row in cards.filter(~cards.get_column("ready")).iter_rows(named=True):
+        for row in cards.filter(cards.get_column("qa") == "fail").iter_rows(named=True):
             out.print(f"  not ready: {safe(row['file'])}: {safe(row['qa_notes'])}", highlight=False)
     if result.pack_files:
         out.print(

@@ -54,6 +54,17 @@ def find_brief_id(text: str) -> str | None:
     return found.group(0) if found else None
 
 
+def prune(folder: Path, keep: set[str], pattern: str) -> list[Path]:
+    """Remove files of FOLDER matching PATTERN that carry a brief id and are not in KEEP
+    (cards or packs of briefs no longer current); other files are left alone."""
+    removed = []
+    for path in folder.glob(pattern) if folder.is_dir() else []:
+        if path.name not in keep and find_brief_id(path.name) is not None:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
 def _formats(placement_id: str, gap_formats: list[str]) -> list[str]:
     """Formats a placement takes: video only where the placement requires sound, else
     image and video, plus carousel when it is white space."""

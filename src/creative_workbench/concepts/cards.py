@@ -26,6 +26,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from creative_workbench.atomic import atomic_write_bytes
 from creative_workbench.brand_guide import BrandGuide, hex_to_rgb
+from creative_workbench.concepts.briefs import prune
 from creative_workbench.concepts.hooks import offer_line
 from creative_workbench.concepts.layout import Box, CardLayout, plan
 from creative_workbench.concepts.schemas import CardsSchema
@@ -176,11 +177,18 @@ def _text(
 ) -> None:
     font, lines, line_height = fit_text(text, font_path, box, max_size)
     top = box[1] + (((box[3] - box[1]) - line_height * len(lines)) // 2 if centre else 0)
+    anchor = "ma" if centre else "la"
     for i, line in enumerate(lines):
         x = (box[0] + box[2]) / 2 if centre else box[0]
-        draw.text(
-            (x, top + i * line_height), line, font=font, fill=fill, anchor="ma" if centre else "la"
-        )
+        y = top + i * line_height
+        left, _, right, _ = draw.textbbox((x, y), line, font=font, anchor=anchor)
+        x += max(0, box[0] - left) - max(0, right - box[2])  # ink stays inside the box
+        draw.text((x, y), line, font=font, fill=fill, anchor=anchor)
+
+
+def _inclusive(box: Box) -> Box:
+    """BOX for Pillow's shape drawing, which paints the end coordinates too."""
+    return box[0], box[1], box[2] - 1, box[3] - 1
 
 
 def render_card(
@@ -210,7 +218,7 @@ def render_card(
             short // 14,
         )
     radius = round(short * 0.03)
-    draw.rounded_rectangle(layout.visual, radius, fill=style.secondary)
+    draw.rounded_rectangle(_inclusive(layout.visual), radius, fill=style.secondary)
     vx0, vy0, vx1, vy1 = layout.visual
     label_box = (vx0 + radius, vy0 + radius, vx1 - radius, vy1 - radius)
     label = f"visual: {brief.get('angle', '')} · {brief.get('format', '')}"
@@ -234,7 +242,7 @@ def render_card(
     font, _, _ = fit_text(cta, style.headline_font, (bx0, by0, bx1 - 2 * radius, by1), short // 18)
     button_w = min(bx1 - bx0, round(font.getlength(cta)) + 4 * radius)
     button = (bx0, by0, bx0 + button_w, by1)
-    draw.rounded_rectangle(button, radius, fill=style.primary)
+    draw.rounded_rectangle(_inclusive(button), radius, fill=style.primary)
     cta_fill = max((style.background, style.foreground), key=lambda c: _contrast(c, style.primary))
     _text(
         draw,
@@ -298,6 +306,7 @@ def write_cards(
                 )
         for future in pending:
             future.result()
+    prune(concepts_dir / CARDS_DIR, {Path(r["file"]).name for r in rows}, "*.png")
     return cards_frame(rows)
 
 

@@ -21,6 +21,7 @@ CARD_SIZES: dict[str, tuple[int, int]] = {
 }
 PADDING = 0.05  # of the frame's short side, inside the safe area
 LOGO_WIDTH = 0.26  # of the content width (portrait and square); the gate wants ≥ 5 % of frame
+LOGO_HEIGHT = 0.2  # at most, of the content height
 GAP = 0.03  # between blocks, of the content height
 
 Box = tuple[int, int, int, int]
@@ -90,14 +91,15 @@ def plan(aspect: str, placement: Placement, logo_aspect: float) -> CardLayout:
     if size[0] > size[1]:
         column = round(width * 0.5)
         text_x1 = x0 + column
-        logo_w = round(column * 0.5)
-        logo_h = max(1, round(logo_w / logo_aspect))
-        heights = [logo_h, round(height * 0.36), round(height * 0.1), round(height * 0.16)]
+        logo_h = max(1, min(round(column * 0.5 / logo_aspect), round(height * LOGO_HEIGHT)))
+        logo_w = round(logo_h * logo_aspect)
+        rest = height - logo_h - 3 * gap
+        heights = [logo_h, *(round(rest * s) for s in (0.5, 0.18, 0.26))]
         logo, headline, offer, button = _rows(x0, text_x1, y0, heights, gap)
         visual = (text_x1 + gap, y0, x1, y1)
     else:
-        logo_w = round(width * LOGO_WIDTH)
-        logo_h = max(1, round(logo_w / logo_aspect))
+        logo_h = max(1, min(round(width * LOGO_WIDTH / logo_aspect), round(height * LOGO_HEIGHT)))
+        logo_w = round(logo_h * logo_aspect)
         rest = height - logo_h - 4 * gap
         shares = (0.44, 0.27, 0.09, 0.12) if size[1] > size[0] * 1.1 else (0.36, 0.3, 0.1, 0.14)
         heights = [logo_h, *(round(rest * s) for s in shares)]

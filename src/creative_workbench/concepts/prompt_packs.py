@@ -27,6 +27,7 @@ from typing import Any
 import polars as pl
 
 from creative_workbench.atomic import atomic_write_files
+from creative_workbench.concepts.briefs import prune
 from creative_workbench.placements import get_placement
 
 PACKS_DIR = "packs"
@@ -230,4 +231,7 @@ def write_packs(
     files[folder / "prompt_packs.csv"] = pack_rows(packs).write_csv().encode()
     lines = [e["line"] for p in packs for e in p["midjourney"]]
     files[folder / "midjourney.txt"] = ("\n".join(lines) + "\n").encode()
-    return atomic_write_files(files)
+    written = atomic_write_files(files)
+    prune(folder, {p.name for p in files if p.parent == folder}, "*.json")
+    prune(folder / "comfyui", {p.name for p in files if p.parent.name == "comfyui"}, "*.json")
+    return written
