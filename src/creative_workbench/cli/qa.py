@@ -54,8 +54,10 @@ def qa_command(
     if executor is None:  # the checker children load while this process loads the rest
         named = len(paths) if paths and all(p.is_file() for p in paths) else None
         prestart(*worker_plan(workers, named))
+    from creative_workbench.pipeline.flows import get_flow
     from creative_workbench.pipeline.qa_output import write_json, write_junit
-    from creative_workbench.pipeline.qa_run import collect_files, run_qa
+    from creative_workbench.pipeline.qa_run import collect_files
+    from creative_workbench.qa.findings import blocks
 
     for option, target in (("--json", json_path), ("--junit", junit_path)):
         check_output_path(option, target)
@@ -77,8 +79,14 @@ def qa_command(
         def done(result) -> None:
             bar.update(task, advance=1, description=safe(Path(result.file).name))
 
-        run = run_qa(
-            loaded, files, placement=placement, executor=executor, workers=workers, on_result=done
+        run = get_flow("qa").run(
+            loaded,
+            paths=[str(f) for f in files],
+            placement=placement,
+            strict=strict,
+            executor=executor,
+            workers=workers,
+            on_progress=done,
         )
     out.print(summary_table(run), soft_wrap=True)
     if json_path:
@@ -86,7 +94,7 @@ def qa_command(
     if junit_path:
         write_junit(run, junit_path, strict)
     if run.failed(strict):
-        bad = sum(r.severity == "fail" or (strict and r.severity == "warn") for r in run.results)
+        bad = sum(blocks(r.severity, strict) for r in run.results)
         # typer.Exit is swallowed by app(standalone_mode=False); main() maps this to exit 1
         raise QAFailedError(
             f"{bad} of {len(run.results)} deliverable(s) did not pass QA"
