@@ -24,10 +24,10 @@ import polars as pl
 from creative_workbench.errors import DataError
 from creative_workbench.ingest.performance_values import (
     QualityWarning,
-    decode_text,
     parse_numbers,
     with_decimal_points,
 )
+from creative_workbench.ingest.records import decode_text
 from creative_workbench.plugins import registered
 
 CANONICAL = [

@@ -24,10 +24,10 @@ from creative_workbench.ingest.performance_formats import (
 )
 from creative_workbench.ingest.performance_values import (
     QualityWarning,
-    decode_text,
     parse_dates,
     parse_numbers,
 )
+from creative_workbench.ingest.records import decode_text
 
 META_SPEND = re.compile(r"^Amount spent \(([A-Z]{3})\)$")
 META_PLACEMENTS = {"reels": "meta_reels", "stories": "meta_stories", "feed": "meta_feed"}
