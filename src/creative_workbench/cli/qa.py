@@ -12,7 +12,7 @@ from rich.table import Table
 
 from creative_workbench.cli.output import safe
 from creative_workbench.config import Workspace, load_project
-from creative_workbench.errors import WorkbenchError
+from creative_workbench.errors import WorkbenchError, WorkFailedError
 from creative_workbench.placements import get_placement
 from creative_workbench.reports.theme import SEVERITY_COLOURS
 
@@ -20,10 +20,8 @@ out = Console()
 err = Console(stderr=True)
 
 
-class QAFailedError(WorkbenchError):
+class QAFailedError(WorkFailedError):
     """Some deliverable failed the gate: exit code 1, like a failed test run."""
-
-    exit_code = 1
 
 
 def qa_command(
@@ -95,7 +93,6 @@ def qa_command(
         write_junit(run, junit_path, strict)
     if run.failed(strict):
         bad = sum(blocks(r.severity, strict) for r in run.results)
-        # typer.Exit is swallowed by app(standalone_mode=False); main() maps this to exit 1
         raise QAFailedError(
             f"{bad} of {len(run.results)} deliverable(s) did not pass QA"
             + (" (--strict: warnings count)" if strict else "")
