@@ -26,10 +26,10 @@ from creative_workbench.ingest.records import (
     canonical_frame,
 )
 from creative_workbench.ingest.sources import JSON_SUFFIXES, SourceSample, ad_sources, detect_source
+from creative_workbench.media_files import is_image
 from creative_workbench.schemas import AdsSchema, validate
 
 CACHE_VERSION = "ads-v2"
-MEDIA_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 FILES_SCHEMA = {
     "file": pl.Utf8,
     "format": pl.Utf8,
@@ -255,7 +255,7 @@ def _media_files(project: Project) -> list[Path]:
     folder = project.raw_media_dir
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in MEDIA_SUFFIXES)
+    return sorted(p for p in folder.iterdir() if is_image(p))
 
 
 def _attach_media(ads: pl.DataFrame, project: Project) -> pl.DataFrame:

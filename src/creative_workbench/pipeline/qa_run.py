@@ -13,27 +13,12 @@ import polars as pl
 
 from creative_workbench.config import Project, QAThresholds
 from creative_workbench.errors import WorkbenchError
+from creative_workbench.media_files import is_media
 from creative_workbench.pipeline.executors import open_executor
 from creative_workbench.pipeline.store import Store, now_utc
 from creative_workbench.qa.context import GateResult, context_for
 from creative_workbench.qa.findings import blocks, findings_frame
 from creative_workbench.qa.sandbox import check_isolated, close_all, worker_plan
-
-MEDIA_SUFFIXES = {
-    ".mp4",
-    ".mov",
-    ".m4v",
-    ".webm",
-    ".mkv",
-    ".avi",
-    ".3gp",
-    ".mpeg",
-    ".mpg",
-    ".jpg",
-    ".jpeg",
-    ".png",
-    ".webp",
-}
 
 
 @dataclass(frozen=True)
@@ -83,11 +68,7 @@ def collect_files(paths: Sequence[Path | str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files += sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in MEDIA_SUFFIXES and not p.name.startswith(".")
-            )
+            files += sorted(p for p in path.rglob("*") if p.is_file() and is_media(p))
         elif path.is_file():
             files.append(path)
         else:
