@@ -74,9 +74,11 @@ def print_briefs(briefs) -> None:
 def print_outcome(result, project_root: Path) -> None:
     """Cards ready/failed (failures listed) and the files written."""
     cards = result.cards
-    if cards.height and (cards.get_column("qa") == "unchecked").all():
+    if cards is None or not cards.height:
+        pass
+    elif (cards.get_column("qa") == "unchecked").all():
         out.print(f"{cards.height} cards in concepts/cards/ (QA not run)", highlight=False)
-    elif cards.height:
+    else:
         ready = int(cards.get_column("ready").sum())
         out.print(f"{cards.height} cards in concepts/cards/: {ready} ready", highlight=False)
         for row in cards.filter(cards.get_column("qa") == "fail").iter_rows(named=True):
@@ -92,10 +94,28 @@ def print_outcome(result, project_root: Path) -> None:
     out.print(f"project folder: {safe(project_root)}", highlight=False)
 
 
+def _given(**values: Any) -> dict[str, Any]:
+    """The options the user set (None = the flow's default, declared once in its params)."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _run(flow, project, **params: Any):
+    """Run FLOW with a status line counting the cards the QA gate has checked."""
+    checked = 0
+    with out.status("working…") as status:
+
+        def progress(item: tuple[str, str]) -> None:
+            nonlocal checked
+            checked += 1
+            status.update(f"QA: {checked} cards checked (last: {safe(item[0])} {item[1]})")
+
+        return flow.run(project, on_progress=progress, **params)
+
+
 @concepts_app.command("briefs")
 def briefs_command(
     project: ProjectOption,
-    n: Annotated[int, typer.Option("-n", "--n", min=1, help="Briefs wanted (default 30).")] = 30,
+    n: Annotated[int | None, typer.Option("-n", "--n", min=1, help="Briefs wanted (30).")] = None,
     cards: Annotated[bool, typer.Option(help="Render the concept cards.")] = True,
     packs: Annotated[bool, typer.Option(help="Write the prompt packs.")] = True,
     no_qa: NoQAOption = False,
@@ -105,7 +125,8 @@ def briefs_command(
     from creative_workbench.pipeline.flows.concepts import BRIEFS
 
     loaded = load_project(project, Workspace.discover(root))
-    result = BRIEFS.run(loaded, n=n, cards=cards, packs=packs, qa=not no_qa)
+    options = _given(n=n, qa=False if no_qa else None)
+    result = _run(BRIEFS, loaded, cards=cards, packs=packs, **options)
     print_briefs(result.briefs)
     print_outcome(result, loaded.root)
 
@@ -118,7 +139,7 @@ def cards_command(
     from creative_workbench.pipeline.flows.concepts import CARDS
 
     loaded = load_project(project, Workspace.discover(root))
-    print_outcome(CARDS.run(loaded, qa=not no_qa), loaded.root)
+    print_outcome(_run(CARDS, loaded, **_given(qa=False if no_qa else None)), loaded.root)
 
 
 @concepts_app.command("packs")
@@ -127,7 +148,7 @@ def packs_command(project: ProjectOption, root: RootOption = None) -> None:
     from creative_workbench.pipeline.flows.concepts import PACKS
 
     loaded = load_project(project, Workspace.discover(root))
-    print_outcome(PACKS.run(loaded), loaded.root)
+    print_outcome(_run(PACKS, loaded), loaded.root)
 
 
 def register(app: typer.Typer) -> None:

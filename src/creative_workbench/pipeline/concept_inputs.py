@@ -15,10 +15,10 @@ from collections.abc import Callable
 import polars as pl
 
 from creative_workbench.config import Project
-from creative_workbench.ingest.ads import ingest_ads, require_ads
+from creative_workbench.pipeline.flows.research import ResearchParams, analyse
 from creative_workbench.pipeline.models import load_model
 from creative_workbench.pipeline.predict import candidate_rows
-from creative_workbench.research import gaps, market, messaging
+from creative_workbench.research import market
 from creative_workbench.research.coverage import DIMENSION_COLUMNS, known
 from creative_workbench.scoring.features import label
 from creative_workbench.scoring.registry import promoted_version
@@ -57,14 +57,10 @@ def ad_labels(labelled: pl.DataFrame) -> pl.DataFrame:
 
 
 def research_inputs(project: Project) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The project's white-space table and the ad labels behind it (whole data window)."""
-    result = ingest_ads(project)
-    ads = require_ads(result, project)
-    as_of = market.data_end(ads)
-    labelled = market.with_activity(messaging.label_ads(ads), as_of)
-    if isinstance(labelled, pl.LazyFrame):
-        labelled = labelled.collect()
-    return gaps.white_space(labelled, as_of), ad_labels(labelled)
+    """The project's white-space table and the ad labels behind it, as the research flow
+    computes them with its default window (images not read: briefs do not use them)."""
+    analysis = analyse(project, ResearchParams(with_visuals=False))
+    return analysis.white_space, ad_labels(analysis.labelled)
 
 
 def _key(value: str) -> str:

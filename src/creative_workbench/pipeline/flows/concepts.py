@@ -5,24 +5,25 @@ Composition lives here: research gives the white space and the ads it was judged
 promoted scoring model predicts CTR/CVR (values without history neutral and flagged), the
 concepts package builds briefs, cards and packs, and the QA gate checks every card
 (palette, logo, safe zones, aspect, resolution); a card that fails is not ready.
+
+Importing this module is cheap (parameters and result types only); the stages load when a
+flow runs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import polars as pl
 from pydantic import Field
 
-from creative_workbench.concepts import briefs as briefs_mod
-from creative_workbench.concepts import cards as cards_mod
-from creative_workbench.concepts import prompt_packs
-from creative_workbench.config import Project
-from creative_workbench.pipeline.concept_inputs import briefs_predictor, research_inputs
-from creative_workbench.pipeline.executors import default_workers
-from creative_workbench.pipeline.flows.base import Flow, FlowParams
+from creative_workbench.pipeline.flows.base import Flow, FlowParams, report_progress
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from creative_workbench.config import Project
 
 Aspect = Literal["9:16", "4:5", "1:1", "16:9"]
 READS = ("raw/ads/", "models/", "_brand.yml", "brand/")
@@ -60,7 +61,7 @@ class ConceptsResult:
     """What a concepts flow wrote: briefs, cards with their QA verdicts, pack files."""
 
     briefs: pl.DataFrame
-    cards: pl.DataFrame = field(default_factory=pl.DataFrame)
+    cards: pl.DataFrame | None = None
     pack_files: list[Path] = field(default_factory=list)
     prediction_source: str = ""
     notes: list[str] = field(default_factory=list)
@@ -68,7 +69,7 @@ class ConceptsResult:
     def summary_record(self) -> dict[str, Any]:
         """One JSON-able line for the flow.finished event and flow_runs."""
         cards = self.cards
-        count = cards.height
+        count = cards.height if cards is not None else 0
         return {
             "briefs": self.briefs.height,
             "top_brief": self.briefs.get_column("brief_id")[0] if self.briefs.height else None,
@@ -82,7 +83,11 @@ class ConceptsResult:
 
 def check_cards(project: Project, cards: pl.DataFrame) -> pl.DataFrame:
     """CARDS with the QA gate's verdict on each PNG (its placement, the brand's palette and
-    logos, the project's thresholds); ready = no failing check."""
+    logos, the project's thresholds); ready = no failing check. Each verdict goes to the
+    run's progress as (file, severity)."""
+    import polars as pl
+
+    from creative_workbench.concepts import cards as cards_mod
     from creative_workbench.qa.context import GateContext
     from creative_workbench.qa.gate import check_file
 
@@ -98,6 +103,7 @@ def check_cards(project: Project, cards: pl.DataFrame) -> pl.DataFrame:
         context = GateContext(**{**base.to_dict(), "placement": row["placement"]})
         result = check_file(project.root / row["file"], context)
         verdicts.append(result.severity)
+        report_progress((row["file"], result.severity))
         notes.append(
             "; ".join(f"{f.check_id}: {f.message}" for f in result.findings if f.severity != "pass")
         )
@@ -112,6 +118,9 @@ def check_cards(project: Project, cards: pl.DataFrame) -> pl.DataFrame:
 
 def make_cards(project: Project, briefs: pl.DataFrame, params: CardsParams) -> pl.DataFrame:
     """Render, QA-check and record the cards of BRIEFS (cards.parquet)."""
+    from creative_workbench.concepts import cards as cards_mod
+    from creative_workbench.pipeline.executors import default_workers
+
     style = cards_mod.card_style(project.brand, project.brand_dir)
     cards = cards_mod.write_cards(
         briefs, project.concepts_dir, style, params.workers or default_workers()
@@ -124,6 +133,8 @@ def make_cards(project: Project, briefs: pl.DataFrame, params: CardsParams) -> p
 
 def make_packs(project: Project, briefs: pl.DataFrame, params: PacksParams) -> list[Path]:
     """Write the prompt packs of BRIEFS under concepts/packs/."""
+    from creative_workbench.concepts import prompt_packs
+
     brand = project.brand
     return prompt_packs.write_packs(
         briefs, project.concepts_dir, brand.name or project.config.client,
@@ -133,6 +144,9 @@ def make_packs(project: Project, briefs: pl.DataFrame, params: PacksParams) -> l
 
 def run_briefs(project: Project, params: BriefsParams) -> ConceptsResult:
     """Briefs from the project's white space, then their cards and prompt packs."""
+    from creative_workbench.concepts import briefs as briefs_mod
+    from creative_workbench.pipeline.concept_inputs import briefs_predictor, research_inputs
+
     gaps, ad_labels = research_inputs(project)
     predict, source = briefs_predictor(project, params.model_version)
     table = briefs_mod.build_briefs(
@@ -163,12 +177,16 @@ def run_briefs(project: Project, params: BriefsParams) -> ConceptsResult:
 
 def run_cards(project: Project, params: CardsParams) -> ConceptsResult:
     """Cards (and their QA) for the briefs already in concepts/briefs.parquet."""
+    from creative_workbench.concepts import briefs as briefs_mod
+
     table = briefs_mod.read_briefs(project.concepts_dir)
     return ConceptsResult(table, cards=make_cards(project, table, params))
 
 
 def run_packs(project: Project, params: PacksParams) -> ConceptsResult:
     """Prompt packs for the briefs already in concepts/briefs.parquet."""
+    from creative_workbench.concepts import briefs as briefs_mod
+
     table = briefs_mod.read_briefs(project.concepts_dir)
     return ConceptsResult(table, pack_files=make_packs(project, table, params))
 
