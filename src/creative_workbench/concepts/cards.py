@@ -44,7 +44,7 @@ FALLBACK_BOLD = "DejaVuSans-Bold.ttf"
 FALLBACK_REGULAR = "DejaVuSans.ttf"
 CARDS_DIR = "cards"
 CARDS_FILE = "cards.parquet"
-PNG_COMPRESS_LEVEL = 3
+PNG_COMPRESS_LEVEL = 1
 RGB = tuple[int, int, int]
 
 
