@@ -45,6 +45,7 @@ FALLBACK_REGULAR = "DejaVuSans.ttf"
 CARDS_DIR = "cards"
 CARDS_FILE = "cards.parquet"
 PNG_COMPRESS_LEVEL = 1
+MIN_FONT_PX = 12
 RGB = tuple[int, int, int]
 
 
@@ -152,7 +153,8 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
 def fit_text(
     text: str, font_path: Path, box: Box, max_size: int
 ) -> tuple[ImageFont.FreeTypeFont, list[str], int]:
-    """The largest font (≤ MAX_SIZE) whose wrapped TEXT fits BOX: (font, lines, line height)."""
+    """The largest font (≤ MAX_SIZE, ≥ MIN_FONT_PX) whose wrapped TEXT fits BOX: (font,
+    lines, line height); text too long even then keeps the lines that fit, cut with '…'."""
     width, height = box[2] - box[0], box[3] - box[1]
     size = max_size
     while True:
@@ -161,9 +163,18 @@ def fit_text(
         ascent, descent = font.getmetrics()
         line_height = round((ascent + descent) * 1.08)
         widest = max(font.getlength(line) for line in lines)
-        if size <= 8 or (line_height * len(lines) <= height and widest <= width):
+        if line_height * len(lines) <= height and widest <= width:
             return font, lines, line_height
-        size = max(8, int(size * 0.9))
+        if size <= MIN_FONT_PX:  # still too long: keep the lines that fit, mark the cut
+            kept = lines[: max(1, height // line_height)]
+            if len(kept) < len(lines):
+                kept[-1] = kept[-1].rstrip(".") + "…"
+            for i, line in enumerate(kept):
+                while len(line) > 1 and font.getlength(line) > width:
+                    line = line[:-2] + "…"
+                kept[i] = line
+            return font, kept, line_height
+        size = max(MIN_FONT_PX, int(size * 0.9))
 
 
 def _text(

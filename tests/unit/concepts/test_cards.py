@@ -118,3 +118,19 @@ def test_write_cards_names_files_and_prunes_stale_ones(project):
     assert not stale.exists() and keep.exists()
     path = c.write_cards_table(table, folder)
     assert pl.read_parquet(path).equals(table)
+
+
+def test_copy_too_long_for_its_box_is_cut_not_drawn_under_the_ui(project):
+    style = c.card_style(project.brand, project.brand_dir)
+    brief = {
+        **BRIEF,
+        "placement": "meta_reels",
+        "headline": " ".join(["Unbelievably"] * 200),
+        "cta": "Supercalifragilisticexpialidocious" * 6,
+    }
+    image, _ = c.render_card(brief, "9:16", style)
+    pixels = np.asarray(image)
+    x0, y0, x1, y1 = safe_area(image.size, get_placement("meta_reels"))
+    outside = np.ones(pixels.shape[:2], dtype=bool)
+    outside[y0:y1, x0:x1] = False
+    assert (pixels[outside] == style.background).all()
