@@ -49,8 +49,8 @@ VISUAL_DIRECTION: dict[str, str] = {
 }
 GENERIC_DIRECTION = "the product in a clean, well-lit lifestyle scene"
 COMPOSITION = {
-    "9:16": "vertical full-screen composition, subject in the middle third, calm space at "
-    "top and bottom for text",
+    "9:16": "vertical full-screen composition, subject in the middle third, calm empty space "
+    "at top and bottom",
     "4:5": "portrait feed composition, subject slightly above centre, clear space below",
     "1:1": "square composition, subject centred, clear space along one side",
     "16:9": "wide composition, subject on the right third, clear space on the left",
