@@ -126,7 +126,8 @@ def main() -> None:
             qa, qa_cpu = time.perf_counter() - started, time.process_time() - started_cpu
             passed = int(checked.get_column("ready").sum())
             print(
-                f"{'QA gate still checks on every card (one run)':<52} {qa:6.2f} s wall, {qa_cpu:5.2f} s CPU "
+                f"{'QA gate still checks on every card (one run)':<52} {qa:6.2f} s wall, "
+                f"{qa_cpu:5.2f} s CPU "
                 f"({passed}/{cards} ready; first card loads the OCR engine; {load()})"
             )
             print(f"cards + QA: {fast + qa:.2f} s vs cards alone {fast:.2f} s")
