@@ -141,6 +141,32 @@ class ScoringSettings(_Strict):
     calendar: bool = Field(False, description="dated rows: the date as a trend/season term")
 
 
+class BaselineSettings(_Strict):
+    """[baseline]: a traditional agency's billable hours per stage (assumed, not measured)
+    and the hourly rate that turns hours into cost; the timeline report compares them with
+    the hours measured from this project's events.
+
+    Defaults come from the reference document (an agency producer's account of AI-assisted
+    production, /work/shared/reference/000_*.txt); a stage it gives no figure for is None
+    and left out of the comparison until project.toml sets it.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # "a junior strategist spends two weeks ... Total cost: 40-80 billable hours": midpoint.
+    research: float | None = Field(60.0, ge=0)
+    # "The creative work itself might take 40 hours": split evenly (the split is assumed).
+    concepts: float | None = Field(20.0, ge=0)
+    production: float | None = Field(20.0, ge=0)
+    # The reference names manual QA and delivery as work but gives no hours for them.
+    qa: float | None = Field(None, ge=0)
+    delivery: float | None = Field(None, ge=0)
+    # "The coordination, meetings, and handoffs take another 80": the studio's counterpart
+    # is the time a stage waits for a human decision.
+    coordination: float | None = Field(80.0, ge=0)
+    # Not in the reference (it quotes monthly retainers only): a placeholder; set yours.
+    hourly_rate: float = Field(150.0, gt=0)
+
+
 class ProjectConfig(_Strict):
     """The contents of data/projects/NAME/project.toml."""
 
@@ -160,6 +186,10 @@ class ProjectConfig(_Strict):
     )
     performance: PerformanceSettings = Field(default_factory=PerformanceSettings)
     scoring: ScoringSettings = Field(default_factory=ScoringSettings)
+    notify: list[str] = Field(
+        default_factory=list, description="apprise URLs told when a decision is needed"
+    )
+    baseline: BaselineSettings = Field(default_factory=BaselineSettings)
 
     @field_validator("placements")
     @classmethod
