@@ -1,0 +1,383 @@
+"""The delivery package: what passed QA and was signed off, copied, hashed, zipped, sealed.
+
+`delivery/YYYY-MM-DD/` (then `-2`, `-3`, ... when that name is taken) holds the files,
+`manifest.json` and `package-YYYY-MM-DD.zip`. It is built in a hidden temp folder beside it
+and renamed into place in one step, so a kill mid-build leaves no half package (the temp is
+removed by the next build). Sealing makes everything read-only and records the manifest's
+and the zip's sha256 in a `delivery.sealed` event; a sealed package is never rewritten: a
+new sign-off makes a new package. `verify_delivery` re-hashes folder and zip against both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import stat
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from creative_workbench.config import Project
+from creative_workbench.errors import WorkbenchError
+from creative_workbench.pipeline.delivery_plan import (
+    Candidate,
+    DeliveryPlan,
+    Refusal,
+    plan_delivery,
+)
+from creative_workbench.pipeline.store import Store, now_utc
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+MANIFEST_FORMAT = 1
+TEMP_PREFIX = ".building-"
+READ_ONLY_FILE = 0o444
+READ_ONLY_DIR = 0o555
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """One build attempt: the package made (or None) and what was refused and why."""
+
+    path: Path | None
+    plan: DeliveryPlan
+    refused: tuple[Refusal, ...]
+    shipped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeliveryProblem:
+    """One mismatch found by verify_delivery, printed as one line."""
+
+    package: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.package}/{self.path}: {self.message}"
+            if self.path
+            else (f"{self.package}: {self.message}")
+        )
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """One builder per project at a time (an advisory lock on the delivery folder)."""
+    import fcntl
+
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
+
+
+def sealed_packages(store: Store) -> dict[str, dict]:
+    """package name -> its `delivery.sealed` event payload (plus who and when)."""
+    found = {}
+    for row in store.events("delivery.sealed").iter_rows(named=True):
+        payload = json.loads(row["payload"])
+        found[payload["package"]] = payload | {"sealed_by": row["who"], "sealed_at": row["at"]}
+    return found
+
+
+def _remove_tree(path: Path) -> None:
+    """Delete PATH even when sealing had made its files read-only."""
+    for folder, _, _ in os.walk(path):
+        os.chmod(folder, 0o755)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _clean_stale_builds(delivery_dir: Path) -> None:
+    """Remove temp folders of builds that were killed (their process is gone)."""
+    for temp in delivery_dir.glob(f"{TEMP_PREFIX}*"):
+        pid = temp.name.removeprefix(TEMP_PREFIX).split("-", 1)[0]
+        alive = pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid))
+        if temp.is_dir() and not alive:
+            log.warning("removing %s left by an interrupted delivery build", temp)
+            _remove_tree(temp)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _next_name(delivery_dir: Path, sealed: dict[str, dict], day: str) -> str:
+    """YYYY-MM-DD, else YYYY-MM-DD-2, -3 ...: never a name on disk or ever sealed."""
+    name, number = day, 1
+    while (delivery_dir / name).exists() or name in sealed:
+        number += 1
+        name = f"{day}-{number}"
+    return name
+
+
+def _seal_event(store: Store, folder: Path, by: str, recovered: bool = False) -> None:
+    manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+    store.record_event(
+        "delivery.sealed",
+        {
+            "package": folder.name,
+            "manifest_sha256": file_sha256(folder / MANIFEST),
+            "zip": manifest["zip"],
+            "zip_sha256": file_sha256(folder / manifest["zip"]),
+            "sign_off_id": manifest["sign_off"]["id"],
+            "files": len(manifest["files"]),
+            "bytes": manifest["total_bytes"],
+            "recovered": recovered,
+        },
+        who=by,
+    )
+
+
+def _recover_unsealed(project: Project, store: Store, sealed: dict[str, dict], by: str) -> None:
+    """A package renamed into place whose seal event was lost (killed in between): seal it."""
+    for folder in sorted(project.delivery_dir.iterdir()):
+        hidden = folder.name.startswith(".")
+        if not hidden and folder.name not in sealed and (folder / MANIFEST).is_file():
+            _seal_event(store, folder, by, recovered=True)
+            sealed.update(sealed_packages(store))
+
+
+def _copy_verified(candidate: Candidate, target_dir: Path) -> tuple[dict | None, Refusal | None]:
+    """Copy one file into the package; refuse it when its bytes are not what QA checked."""
+    target = target_dir / candidate.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        shutil.copyfile(candidate.path, target)
+    except OSError as exc:
+        return None, Refusal(candidate.name, f"cannot copy it ({exc.strerror})")
+    digest = file_sha256(target)  # the copy's hash: exactly the bytes that ship
+    if digest != candidate.sha256:
+        target.unlink()
+        return None, Refusal(
+            candidate.name,
+            f"changed after QA (sha256 {digest[:12]}… is not the {candidate.sha256[:12]}… "
+            f"QA checked in run {candidate.qa_run_id}); run QA again",
+        )
+    return {
+        "file": candidate.name,
+        "sha256": digest,
+        "size": target.stat().st_size,
+        "placement": candidate.placement,
+        "qa_run_id": candidate.qa_run_id,
+        "qa_at": candidate.qa_at,
+        "qa_verdict": candidate.verdict,
+        "waivers": [asdict(w) for w in candidate.waivers],
+    }, None
+
+
+def _write_package(
+    project: Project, temp: Path, name: str, plan: DeliveryPlan, by: str
+) -> tuple[bool, list[Refusal]]:
+    """Fill TEMP with files, manifest and zip; returns (anything shipped, refusals)."""
+    assert plan.sign_off is not None
+    entries, refused = [], []
+    for candidate in plan.files:
+        entry, refusal = _copy_verified(candidate, temp)
+        if refusal is not None:
+            refused.append(refusal)
+        else:
+            entries.append(entry | {"approver": plan.sign_off.who, "approved_at": plan.sign_off.at})
+    if not entries:
+        return False, refused
+    zip_name = f"package-{name}.zip"
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "project": project.name,
+        "client": project.config.client,
+        "package": name,
+        "created_at": now_utc(),
+        "built_by": by,
+        "sign_off": asdict(plan.sign_off),
+        "zip": zip_name,
+        "file_count": len(entries),
+        "total_bytes": sum(e["size"] for e in entries),
+        "files": entries,
+        "refused": [str(r) for r in [*refused, *plan.refused]],
+    }
+    data = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")
+    (temp / MANIFEST).write_bytes(data)
+    with zipfile.ZipFile(temp / zip_name, "w", zipfile.ZIP_STORED) as archive:
+        for entry in entries:  # media is compressed already: stored, not deflated
+            archive.write(temp / entry["file"], entry["file"])
+        archive.writestr(MANIFEST, data)
+    for path in sorted(temp.rglob("*"), reverse=True):
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+            path.chmod(READ_ONLY_FILE)
+        else:
+            path.chmod(READ_ONLY_DIR)
+    return True, refused
+
+
+def build_package(project: Project, by: str) -> DeliveryOutcome:
+    """Build and seal a package for the latest sign-off not yet delivered (see module doc)."""
+    if not by.strip():
+        raise WorkbenchError("deliver: --by needs the name of who builds the package")
+    project.delivery_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(project.state_db)
+    with _locked(project.delivery_dir):
+        _clean_stale_builds(project.delivery_dir)
+        sealed = sealed_packages(store)
+        _recover_unsealed(project, store, sealed, by)
+        plan = plan_delivery(project)
+        done = {p["sign_off_id"] for p in sealed.values()}
+        if plan.sign_off is None or not plan.files or plan.sign_off.id in done:
+            return DeliveryOutcome(None, plan, plan.refused)
+        name = _next_name(project.delivery_dir, sealed, datetime.now(UTC).date().isoformat())
+        temp = project.delivery_dir / f"{TEMP_PREFIX}{os.getpid()}-{name}"
+        temp.mkdir()
+        try:
+            shipped, refused = _write_package(project, temp, name, plan, by)
+            if not shipped:
+                _remove_tree(temp)
+                return DeliveryOutcome(None, plan, (*refused, *plan.refused))
+            final = project.delivery_dir / name
+            os.chmod(temp, 0o755)  # a directory rename needs its own write bit on Linux
+            os.rename(temp, final)
+            os.chmod(final, READ_ONLY_DIR)
+        except BaseException:
+            _remove_tree(temp)
+            raise
+        _fsync_dir(project.delivery_dir)
+        _seal_event(store, final, by)
+    for refusal in refused:
+        log.warning("%s: not delivered: %s", project.name, refusal)
+    shipped = tuple(f["file"] for f in json.loads((final / MANIFEST).read_bytes())["files"])
+    return DeliveryOutcome(final, plan, (*refused, *plan.refused), shipped)
+
+
+def _fsync_dir(folder: Path) -> None:
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def build_delivery(project: Project, by: str) -> Path | None:
+    """Build the delivery package for the latest sign-off; None when nothing qualifies
+    (no sign-off, nothing passed, or that sign-off's package is already sealed)."""
+    return build_package(project, by).path
+
+
+def _verify_zip(name: str, folder: Path, seal: dict, manifest: dict, raw: bytes) -> list:
+    problems = []
+    archive_path = folder / seal.get("zip", manifest.get("zip", ""))
+    if not archive_path.is_file():
+        return [DeliveryProblem(name, archive_path.name, "zip is missing")]
+    if file_sha256(archive_path) != seal.get("zip_sha256"):
+        problems.append(
+            DeliveryProblem(name, archive_path.name, "zip sha256 differs from the seal")
+        )
+    expected = {f["file"]: f["sha256"] for f in manifest.get("files", [])}
+    try:
+        with zipfile.ZipFile(archive_path) as archive:
+            members = set(archive.namelist())
+            if members != {*expected, MANIFEST}:
+                problems.append(
+                    DeliveryProblem(
+                        name, archive_path.name, "zip holds other files than the manifest"
+                    )
+                )
+            for member in sorted(members & {*expected, MANIFEST}):
+                data = archive.read(member)
+                good = (
+                    data == raw
+                    if member == MANIFEST
+                    else (hashlib.sha256(data).hexdigest() == expected[member])
+                )
+                if not good:
+                    problems.append(
+                        DeliveryProblem(name, f"{archive_path.name}:{member}", "sha256 mismatch")
+                    )
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        problems.append(DeliveryProblem(name, archive_path.name, f"zip unreadable ({exc})"))
+    return problems
+
+
+def _verify_package(folder: Path, seal: dict | None) -> list[DeliveryProblem]:
+    name = folder.name
+    if not (folder / MANIFEST).is_file():
+        return [DeliveryProblem(name, MANIFEST, "manifest is missing")]
+    raw = (folder / MANIFEST).read_bytes()
+    if seal is None:
+        return [DeliveryProblem(name, "", "not sealed: no delivery.sealed event in state.db")]
+    problems = []
+    if hashlib.sha256(raw).hexdigest() != seal["manifest_sha256"]:
+        problems.append(DeliveryProblem(name, MANIFEST, "sha256 differs from the seal"))
+    try:
+        manifest = json.loads(raw)
+    except ValueError:
+        return [*problems, DeliveryProblem(name, MANIFEST, "not valid JSON")]
+    listed = {MANIFEST, seal.get("zip", "")}
+    for entry in manifest.get("files", []):
+        listed.add(entry["file"])
+        path = folder / entry["file"]
+        if not path.is_file():
+            problems.append(DeliveryProblem(name, entry["file"], "missing"))
+        elif path.stat().st_size != entry["size"]:
+            problems.append(DeliveryProblem(name, entry["file"], "size differs from the manifest"))
+        elif file_sha256(path) != entry["sha256"]:
+            problems.append(
+                DeliveryProblem(name, entry["file"], "sha256 differs from the manifest")
+            )
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if path.is_file() and relative not in listed:
+            problems.append(DeliveryProblem(name, relative, "not in the manifest"))
+        if path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+            problems.append(
+                DeliveryProblem(name, relative, "writable: a sealed package is read-only")
+            )
+    return problems + _verify_zip(name, folder, seal, manifest, raw)
+
+
+def verify_delivery(project: Project, path: Path | str | None = None) -> list[DeliveryProblem]:
+    """Re-hash PATH (a package folder or its name; default: every package) against its
+    manifest and seal; returns one problem per mismatch (empty when all is intact)."""
+    sealed = sealed_packages(Store(project.state_db))
+    if path is not None:
+        folder = Path(path)
+        if not folder.is_dir() and (project.delivery_dir / str(path)).is_dir():
+            folder = project.delivery_dir / str(path)
+        if not folder.is_dir():
+            raise WorkbenchError(f"{path}: no such delivery package; see {project.delivery_dir}")
+        return _verify_package(folder, sealed.get(folder.name))
+    problems = []
+    base = project.delivery_dir
+    present = (
+        sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
+        if (base.is_dir())
+        else []
+    )
+    for folder in present:
+        problems += _verify_package(folder, sealed.get(folder.name))
+    for missing in sorted(set(sealed) - {p.name for p in present}):
+        problems.append(DeliveryProblem(missing, "", "sealed package folder is missing"))
+    return problems
