@@ -3,11 +3,12 @@
 The decisions this reads (state.db `decisions`, recorded by `workbench approve` or the
 boards; see also pipeline/stages.py):
 
-- QA waiver, one per failed finding: stage="qa", subject=f"{file}:{check_id}" (file
-  relative to deliverables/, e.g. "reels/nw_reels_v2.mp4:audio.loudness"),
-  decision="waive", note=the reason (required), by a reviewer with role producer. A later
-  decision on the same subject (e.g. "reject") withdraws it. A waiver counts only for the
-  version of the file QA checked when it was given (recorded after QA first saw that hash).
+- QA waiver, one per failed finding: stage="qa", decision="waive", note=the reason
+  (required), by a reviewer with role producer, subject either
+  f"{file}::{check_id}@{sha256[:12]}" (what `workbench approve qa --finding` records: it
+  holds for that exact version of the file) or f"{file}:{check_id}" (holds for the version
+  QA was checking when the waiver was given). FILE is relative to deliverables/, e.g.
+  "reels/nw_reels_v2.mp4". A later decision on the same subject (e.g. "reject") withdraws it.
 - Delivery sign-off: stage="delivery", decision="sign_off" (or "approve"), by the reviewer
   with role senior_reviewer; it covers every file whose QA run (and waivers) came before it.
   A later "reject" at stage delivery withdraws it.
@@ -51,12 +52,24 @@ class SignOff:
 
 @dataclass(frozen=True)
 class Waiver:
-    """A producer's recorded waiver of one failed QA finding."""
+    """A producer's recorded waiver of one failed QA finding (of one file version when
+    SHA_PREFIX is set)."""
 
     check_id: str
     who: str
     at: str
     reason: str
+    sha_prefix: str | None = None
+
+
+def parse_waiver_subject(subject: str) -> tuple[str, str, str | None] | None:
+    """(file, check id, sha256 prefix or None) of a waiver subject; None when malformed."""
+    if "::" in subject:
+        file, rest = subject.split("::", 1)
+        check_id, _, prefix = rest.partition("@")
+        return (file, check_id, prefix or None) if file and check_id else None
+    file, sep, check_id = subject.rpartition(":")
+    return (file, check_id, None) if sep and file and check_id else None
 
 
 @dataclass(frozen=True)
@@ -134,26 +147,41 @@ def latest_sign_off(project: Project, store: Store) -> tuple[SignOff | None, lis
     return current, notes
 
 
-def _waivers(project: Project, store: Store) -> dict[str, Waiver]:
-    """subject -> the waiver in force (the latest decision on a subject decides)."""
+def _waivers(project: Project, store: Store) -> dict[tuple[str, str], list[Waiver]]:
+    """(file, check id) -> waivers in force (the latest decision on a subject decides)."""
     producers = people_with_role(project, WAIVER_ROLE)
     rows = store.query(
         "SELECT id, at, who, subject, decision, note FROM decisions WHERE stage = 'qa' ORDER BY id"
     )
-    found: dict[str, Waiver] = {}
+    latest: dict[str, Waiver | None] = {}
+    keys: dict[str, tuple[str, str]] = {}
     for row in rows.iter_rows(named=True):
-        subject = row["subject"]
+        parsed = parse_waiver_subject(row["subject"])
+        if parsed is None:
+            continue
+        file, check_id, prefix = parsed
+        keys[row["subject"]] = (file, check_id)
         valid = row["decision"] == "waive" and row["who"] in producers and row["note"].strip()
-        if valid:
-            check_id = subject.rsplit(":", 1)[-1]
-            found[subject] = Waiver(check_id, row["who"], row["at"], row["note"].strip())
-        else:
-            found.pop(subject, None)
+        latest[row["subject"]] = (
+            Waiver(check_id, row["who"], row["at"], row["note"].strip(), prefix) if valid else None
+        )
+    found: dict[tuple[str, str], list[Waiver]] = {}
+    for subject, waiver in latest.items():
+        if waiver is not None:
+            found.setdefault(keys[subject], []).append(waiver)
     return found
 
 
+def _waiver_for(waivers: list[Waiver], digest: str, since: str) -> Waiver | None:
+    """The newest waiver that holds for the file version DIGEST (QA first saw it at SINCE)."""
+    holding = [
+        w for w in waivers if (digest.startswith(w.sha_prefix) if w.sha_prefix else w.at >= since)
+    ]
+    return max(holding, key=lambda w: w.at, default=None)
+
+
 def _judge(
-    name: str, rows: pl.DataFrame, project: Project, waivers: dict[str, Waiver]
+    name: str, rows: pl.DataFrame, project: Project, waivers: dict[tuple[str, str], list[Waiver]]
 ) -> Candidate | Refusal:
     """One file's verdict from all its QA rows: its latest run, with waivers applied."""
     rows = rows.sort(["at", "id"])
@@ -164,8 +192,8 @@ def _judge(
         return Refusal(name, f"QA run {last['run_id']} could not read the file; run QA again")
     since = rows.filter(pl.col("sha256") == digest)["at"].min()
     failed = sorted(set(run.filter(pl.col("severity") == "fail")["check_id"].to_list()))
-    found = {c: waivers.get(f"{name}:{c}") for c in failed}
-    missing = [c for c, w in found.items() if w is None or w.at < since]
+    found = {c: _waiver_for(waivers.get((name, c), []), digest, since) for c in failed}
+    missing = [c for c, w in found.items() if w is None]
     if missing:
         return Refusal(
             name,

@@ -125,6 +125,7 @@ def test_only_passed_or_waived_and_signed_off_files_ship(project):
             "who": "Tom Reyes",
             "at": waived["waivers"][0]["at"],
             "reason": "logo on end card",
+            "sha_prefix": None,
         }
     ]
     assert verify_delivery(project) == []
@@ -226,3 +227,23 @@ def test_kill_mid_build_leaves_no_half_package(project, tmp_path):
     assert [p.name for p in project.delivery_dir.iterdir()] == [package.name]
     assert [f["file"] for f in manifest(package)["files"]] == [GOOD]
     assert verify_delivery(project) == []
+
+
+def test_a_waiver_for_another_version_of_the_file_does_not_hold(project):
+    store = Store(project.state_db)
+    (digest,) = store.query(
+        "SELECT DISTINCT sha256 FROM qa_results WHERE file LIKE ?", (f"%{NOLOGO}",)
+    )["sha256"]
+    store.record_decision("qa", f"{NOLOGO}::brand.logo@{'0' * 12}", "waive", "Tom Reyes", "old")
+    sign_off(project)
+    assert [f["file"] for f in manifest(build_delivery(project, "tick"))["files"]] == [GOOD]
+    subject = f"{NOLOGO}::brand.logo@{digest[:12]}"  # what `approve qa --finding` records
+    store.record_decision("qa", subject, "waive", "Tom Reyes", "approved by client")
+    store.record_decision("qa", f"{GOOD}:format.aspect", "waive", "Tom Reyes", "")  # no reason
+    sign_off(project)
+    files = manifest(build_delivery(project, "tick"))["files"]
+    assert [(f["file"], f["qa_verdict"]) for f in files] == [(GOOD, "pass"), (NOLOGO, "waived")]
+    assert files[1]["waivers"][0]["sha_prefix"] == digest[:12]
+    store.record_decision("qa", subject, "reject", "Tom Reyes", "withdrawn")
+    sign_off(project)
+    assert [f["file"] for f in manifest(build_delivery(project, "tick"))["files"]] == [GOOD]
