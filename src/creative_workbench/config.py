@@ -146,25 +146,49 @@ class BaselineSettings(_Strict):
     and the hourly rate that turns hours into cost; the timeline report compares them with
     the hours measured from this project's events.
 
-    Defaults come from the reference document (an agency producer's account of AI-assisted
-    production, /work/shared/reference/000_*.txt); a stage it gives no figure for is None
-    and left out of the comparison until project.toml sets it.
+    Each default's description says where it comes from: the reference document the
+    product grew from (a studio producer's account of AI-assisted production; the
+    `reference/` sheets beside the repo). A stage it gives no figure for is None and is
+    left out of the comparison until project.toml sets it.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-    # "a junior strategist spends two weeks ... Total cost: 40-80 billable hours": midpoint.
-    research: float | None = Field(60.0, ge=0)
-    # "The creative work itself might take 40 hours": split evenly (the split is assumed).
-    concepts: float | None = Field(20.0, ge=0)
-    production: float | None = Field(20.0, ge=0)
-    # The reference names manual QA and delivery as work but gives no hours for them.
-    qa: float | None = Field(None, ge=0)
-    delivery: float | None = Field(None, ge=0)
-    # "The coordination, meetings, and handoffs take another 80": the studio's counterpart
-    # is the time a stage waits for a human decision.
-    coordination: float | None = Field(80.0, ge=0)
-    # Not in the reference (it quotes monthly retainers only): a placeholder; set yours.
-    hourly_rate: float = Field(150.0, gt=0)
+    research: float | None = Field(
+        60.0,
+        ge=0,
+        description="reference, section 1 (competitive research): 40-80 billable hours by "
+        "hand for a junior strategist over two weeks; the midpoint",
+    )
+    concepts: float | None = Field(
+        20.0,
+        ge=0,
+        description="reference, economics section: about 40 hours of creative work per "
+        "project; half of it to concepts (the even split is assumed)",
+    )
+    production: float | None = Field(
+        20.0,
+        ge=0,
+        description="reference, economics section: the other half of the 40 creative hours "
+        "(the even split is assumed)",
+    )
+    qa: float | None = Field(
+        None, ge=0, description="reference names manual QA but gives no hours: set your own"
+    )
+    delivery: float | None = Field(
+        None, ge=0, description="reference gives no hours for delivery: set your own"
+    )
+    coordination: float | None = Field(
+        80.0,
+        ge=0,
+        description="reference, economics section: about 80 hours of coordination, meetings "
+        "and handoffs; the studio's counterpart is the time stages wait for a person",
+    )
+    hourly_rate: float = Field(
+        150.0,
+        gt=0,
+        description="not in the reference (it quotes monthly retainers only): a placeholder "
+        "rate, set your studio's",
+    )
 
 
 class ProjectConfig(_Strict):

@@ -67,6 +67,10 @@ class ForecastParams(ReportParams):
     budget: float = Field(10000.0, gt=0, allow_inf_nan=False)
 
 
+class TimelineParams(ReportParams):
+    """Project timeline and cost ledger: takes only the project (baseline: project.toml)."""
+
+
 @dataclass(frozen=True)
 class ReportSpec:
     """A registered report: its name, notebook and parameter model."""
@@ -124,6 +128,13 @@ REPORTS: dict[str, ReportSpec] = {
             "Weekly performance forecast",
             "performance_forecast.ipynb",
             ForecastParams,
+            "producer",
+        ),
+        ReportSpec(
+            "project_timeline",
+            "Project timeline and cost ledger",
+            "project_timeline.ipynb",
+            TimelineParams,
             "producer",
         ),
     )
