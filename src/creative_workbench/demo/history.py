@@ -49,37 +49,42 @@ def _run(day: float, stage: str, flow: str, minutes: float, failed: str = "") ->
     return Step(day, "run", stage, {"flow": flow, "minutes": minutes, "error": failed})
 
 
-def _move(day: float, stage: str, trigger: str, source: str, target: str, by: str = "system"):
+def _move(day: float, stage: str, trigger: str, target: str, by: str = "system") -> Step:
+    """A transition; its source is the stage's state at that moment (filled in on writing)."""
+    return Step(day, "transition", stage, {"trigger": trigger, "target": target, "by": by})
+
+
+def _decide(day: float, stage: str, who: str, decision: str, note: str, subject: str = ""):
     return Step(
-        day, "transition", stage, {"trigger": trigger, "source": source, "target": target, "by": by}
+        day, "decision", stage, {"who": who, "decision": decision, "note": note, "subject": subject}
     )
-
-
-def _decide(day: float, stage: str, who: str, decision: str, note: str) -> Step:
-    return Step(day, "decision", stage, {"who": who, "decision": decision, "note": note})
 
 
 def _worked(day: float, stage: str, flow: str, minutes: float, finish: str) -> list[Step]:
     """inputs -> ready, start -> running, the run, finish -> FINISH (all by the tick)."""
-    end = day + minutes / 1440
     return [
-        _move(day, stage, "inputs", "waiting", "ready"),
-        _move(day, stage, "start", "ready", "running"),
+        _move(day, stage, "inputs", "ready"),
+        _move(day, stage, "start", "running"),
         _run(day, stage, flow, minutes),
-        _move(end, stage, "finish", "running", finish),
+        _move(day + minutes / 1440, stage, "finish", finish),
     ]
 
 
 def _approval(day: float, stage: str, who: str, decision: str, note: str) -> list[Step]:
-    target = "done" if decision == "approve" else "waiting"
+    target = {"approve": "ready" if stage == "delivery" else "done", "reject": "waiting"}[decision]
     return [
         _decide(day, stage, who, decision, note),
-        _move(day, stage, decision, "needs_decision", target, ROLES[who]),
+        _move(day, stage, decision, target, ROLES[who]),
     ]
 
 
 def _scoring_week(day: float) -> list[Step]:
     return _worked(day, "scoring", "weekly_forecast", 6.5, "done")
+
+
+# A waived finding on a demo deliverable; the hash prefix is not a real one, so this waiver
+# can never count for a real QA run of the file.
+WAIVED = "first-marathon_youtube_shorts_v1.mp4::audio.loudness@demo-history"
 
 
 def history_steps() -> list[Step]:
@@ -96,16 +101,25 @@ def history_steps() -> list[Step]:
         *_worked(4.39, "concepts", "concept_briefs", 7.1, "needs_decision"),
         *_approval(5.42, "concepts", CREATIVE_LEAD, "approve", "Keep 3 of 15; see the board notes"),
         *_worked(5.43, "production", "production_folder", 0.4, "done"),
-        # Deliverables are edited outside the workbench between day 5 and day 18.
-        _move(18.58, "qa", "inputs", "waiting", "ready"),
-        _move(18.58, "qa", "start", "ready", "running"),
+        # The first cut is edited outside the workbench, then QA'd and delivered.
+        *_worked(10.40, "qa", "qa_gate", 2.1, "needs_decision"),
+        _decide(10.61, "qa", PRODUCER, "waive", "Client asked for the louder mix", WAIVED),
+        _move(10.61, "qa", "waived", "done", ROLES[PRODUCER]),
+        _move(10.61, "delivery", "inputs", "needs_decision"),
+        *_approval(11.44, "delivery", SENIOR, "approve", "First cut approved for the client"),
+        _move(11.45, "delivery", "start", "running"),
+        _run(11.45, "delivery", "delivery_package", 0.6),
+        _move(11.45 + 0.6 / 1440, "delivery", "finish", "done"),
+        # The second round: a truncated upload fails QA, the re-run needs a decision.
+        _move(18.58, "qa", "inputs", "ready"),
+        _move(18.58, "qa", "start", "running"),
         _run(18.58, "qa", "qa_gate", 1.3, failed="MediaError: reels_v1.mp4: truncated upload"),
-        _move(18.58 + 1.3 / 1440, "qa", "fail", "running", "failed"),
-        _move(18.70, "qa", "retry", "failed", "ready"),
-        _move(18.70, "qa", "start", "ready", "running"),
+        _move(18.58 + 1.3 / 1440, "qa", "fail", "failed"),
+        _move(18.70, "qa", "retry", "ready"),
+        _move(18.70, "qa", "start", "running"),
         _run(18.70, "qa", "qa_gate", 3.4),
-        _move(18.70 + 3.4 / 1440, "qa", "finish", "running", "needs_decision"),
-        # Pending: the producer has not yet waived or sent back the failing findings.
+        _move(18.70 + 3.4 / 1440, "qa", "finish", "needs_decision"),
+        # Pending: the producer has not yet waived or sent back the new failing findings.
         *_scoring_week(0.30),
         *_scoring_week(7.30),
         *_scoring_week(14.30),
@@ -130,6 +144,7 @@ def record_demo_history(
     fingerprints = fingerprints or {}
     rows: list[tuple[str, str, str, dict]] = []  # (at, who, what, payload)
     runs = []
+    states: dict[str, str] = {}
     for number, step in enumerate(history_steps()):
         at = start + timedelta(days=step.day)
         detail = dict(step.detail)
@@ -157,6 +172,8 @@ def record_demo_history(
                 (_iso(done), RUNNER, f"flow.{status}", base | {"seconds": seconds} | outcome)
             )
         elif step.kind == "transition":
+            detail["source"] = states.get(step.stage, "waiting")
+            states[step.stage] = str(detail["target"])
             who = (
                 RUNNER
                 if detail["by"] == "system"
@@ -170,7 +187,9 @@ def record_demo_history(
             }
             rows.append((_iso(at), who, "stage.transition", payload))
         else:
-            subject = f"{step.stage}@{fingerprints.get(step.stage) or 'demo'}"
+            subject = (
+                detail.pop("subject") or f"{step.stage}@{fingerprints.get(step.stage) or 'demo'}"
+            )
             rows.append(
                 (
                     _iso(at),

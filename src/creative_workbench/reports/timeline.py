@@ -270,6 +270,18 @@ CAVEATS = (
 )
 
 
+def caveats(project: Project) -> list[str]:
+    """What the numbers can and cannot say; first, whether the history is the demo's."""
+    lines = list(CAVEATS)
+    if Store(project.state_db).events("demo.history").height:
+        lines.insert(
+            0,
+            "This project's history was written by the demo generator: illustrative, not "
+            "measured on this machine.",
+        )
+    return lines
+
+
 def gantt_figure(frame: pl.DataFrame) -> go.Figure:
     """Each stage's working (blue) and waiting-for-a-person (amber) time on a calendar axis;
     open segments (still running, decision pending) are drawn paler."""
