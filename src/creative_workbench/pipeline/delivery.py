@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import stat
 import zipfile
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
+RESERVED_ZIP = re.compile(r"package-.*\.zip")
 TEMP_PREFIX = ".building-"
 READ_ONLY_FILE = 0o444
 READ_ONLY_DIR = 0o555
@@ -164,6 +166,8 @@ def _recover_unsealed(project: Project, store: Store, sealed: dict[str, dict], b
 
 def _copy_verified(candidate: Candidate, target_dir: Path) -> tuple[dict | None, Refusal | None]:
     """Copy one file into the package; refuse it when its bytes are not what QA checked."""
+    if candidate.name == MANIFEST or RESERVED_ZIP.fullmatch(candidate.name):
+        return None, Refusal(candidate.name, "a name the package itself uses; rename the file")
     target = target_dir / candidate.name
     target.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -117,7 +117,7 @@ def deliverable_name(project: Project, file: str) -> str | None:
             return None
         last = len(parts) - 1 - parts[::-1].index("deliverables")
         rest = parts[last + 1 :]
-        return PurePath(*rest).as_posix() if rest else None
+        return PurePath(*rest).as_posix() if rest and ".." not in rest else None
 
 
 def latest_sign_off(project: Project, store: Store) -> tuple[SignOff | None, list[Refusal]]:

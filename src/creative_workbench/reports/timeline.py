@@ -308,6 +308,20 @@ def gantt_figure(frame: pl.DataFrame) -> go.Figure:
                 ],
                 hovertemplate="%{y}: %{customdata[0]}<br>%{customdata[1]} h<extra></extra>",
             )
+    runs = frame.filter(pl.col("kind") == "working")
+    if not runs.is_empty():  # runs take minutes: too thin to see on a weeks-long axis
+        figure.add_scatter(
+            y=runs["stage"].to_list(),
+            x=[t.isoformat() for t in runs["start"]],
+            mode="markers",
+            marker={"symbol": "diamond", "size": 11, "color": KIND_COLOURS["working"]},
+            name="a workbench run starts (measured)",
+            customdata=[
+                [html.escape(d), f"{h * 60:.1f}"]
+                for d, h in zip(runs["detail"], runs["hours"], strict=True)
+            ],
+            hovertemplate="%{y}: %{customdata[0]}<br>%{customdata[1]} min<extra></extra>",
+        )
     figure.update_xaxes(type="date")
     figure.update_yaxes(categoryorder="array", categoryarray=list(reversed(STAGES)))
     figure.update_layout(

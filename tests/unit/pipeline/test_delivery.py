@@ -23,7 +23,7 @@ from creative_workbench.pipeline.delivery import (
     verify_delivery,
 )
 from creative_workbench.pipeline.store import Store
-from tests.cli_run import workbench
+from tests.cli_run import assert_one_line_error, workbench
 from tests.projects import PROJECT_TOML, make_project
 
 REVIEWERS = """
@@ -166,6 +166,22 @@ def flip_byte(path: Path, offset: int) -> None:
     data[offset] ^= 0x01
     path.write_bytes(bytes(data))
     path.chmod(0o444)
+
+
+def test_deliver_command_prints_the_package_and_each_refusal(project):
+    root = project.root.parents[2]
+    blank = workbench("deliver", "--project", "acme", "--by", " ", cwd=root)
+    assert_one_line_error(blank, "--by needs the name")
+    sign_off(project)
+    built = workbench("deliver", "--project", "acme", "--by", "Tom Reyes", cwd=root)
+    assert built.returncode == 0, built.stderr
+    lines = built.stdout.splitlines()
+    assert lines[0].startswith("sealed ") and lines[0].endswith("(1 file(s))")
+    assert lines[1].startswith(f"not delivered: {NOLOGO}: failed QA run ")
+    again = workbench("deliver", "--project", "acme", "--by", "Tom Reyes", cwd=root)
+    assert again.stdout.splitlines()[0] == "no new delivery package"
+    missing = workbench("verify-delivery", "acme", "--path", "nope", cwd=root)
+    assert_one_line_error(missing, "nope: no such delivery package")
 
 
 def test_verify_detects_a_flipped_byte_in_a_file_and_in_the_zip(project):
