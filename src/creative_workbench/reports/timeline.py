@@ -231,8 +231,16 @@ def summary(table: pl.DataFrame, baseline: BaselineSettings) -> LedgerSummary:
     )
 
 
-def verdict_lines(result: LedgerSummary, currency: str) -> list[str]:
-    """Plain sentences for the client, each saying whether a number is measured or assumed."""
+def delivered(stages: pl.DataFrame) -> bool:
+    """True once a delivery run is recorded (the measured hours then cover a whole project)."""
+    return bool(stages.filter(pl.col("stage") == "delivery")["runs"].sum())
+
+
+def verdict_lines(
+    result: LedgerSummary, currency: str, stages: pl.DataFrame | None = None
+) -> list[str]:
+    """Plain sentences for the client, each saying whether a number is measured or assumed;
+    with STAGES, a project not delivered yet is said to be compared only in part."""
     rate = f"{result.hourly_rate:,.0f} {currency}/h"
     lines = [
         f"Measured (from events): {result.measured_h:,.1f} h of workbench time and waits for "
@@ -240,9 +248,17 @@ def verdict_lines(result: LedgerSummary, currency: str) -> list[str]:
         f"Assumed (baseline in project.toml): {result.baseline_h:,.1f} h of traditional-agency "
         f"work, {result.baseline_cost:,.0f} {currency} at the same rate.",
     ]
+    if result.measured_h <= 0:
+        lines.append("Nothing is measured yet (no runs or decisions in state.db): no ratio.")
+        return lines
     if result.faster is None:
         lines.append("No baseline hours are set, so there is no ratio to show.")
         return lines
+    if stages is not None and not delivered(stages):
+        lines.append(
+            "Not delivered yet: the measured hours cover the stages so far, the baseline a "
+            "whole project, so the ratios below flatter the studio until delivery."
+        )
     low, high = CLAIMED_FASTER
     held = "holds" if result.faster >= low else "does not hold"
     lines.append(

@@ -138,3 +138,15 @@ def test_figures_label_measured_and_assumed_and_escape_names(project):
     hours = timeline.hours_figure(timeline.ledger(timeline.stage_table(frame), BaselineSettings()))
     assert [t.name for t in hours.data] == ["measured (from events)", "assumed agency baseline"]
     assert timeline.caveats(project) == list(timeline.CAVEATS)
+
+
+def test_nothing_measured_or_not_delivered_is_said_plainly(project):
+    empty = timeline.stage_table(timeline.segments(project, NOW))
+    result = timeline.summary(timeline.ledger(empty, BaselineSettings()), BaselineSettings())
+    lines = timeline.verdict_lines(result, "USD", empty)
+    assert lines[-1].startswith("Nothing is measured yet") and len(lines) == 3
+    record(project, **HISTORY)
+    stages = timeline.stage_table(timeline.segments(project, NOW))
+    result = timeline.summary(timeline.ledger(stages, BaselineSettings()), BaselineSettings())
+    assert timeline.verdict_lines(result, "USD", stages)[2].startswith("Not delivered yet")
+    assert not timeline.delivered(stages)
