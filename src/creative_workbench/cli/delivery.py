@@ -10,6 +10,7 @@ from rich.console import Console
 
 from creative_workbench.cli.output import safe
 from creative_workbench.config import Workspace, load_project
+from creative_workbench.errors import WorkbenchError
 
 out = Console(soft_wrap=True)
 
@@ -27,13 +28,16 @@ def deliver_command(
     """
     from creative_workbench.pipeline.delivery import build_package
 
+    if not by.strip():
+        raise WorkbenchError("deliver: --by needs the name of who builds the package")
     loaded = load_project(project, Workspace.discover(root))
     outcome = build_package(loaded, by)
-    if outcome.path is not None:
-        shipped = len(outcome.shipped)
-        out.print(f"sealed {safe(outcome.path)} ({shipped} file(s))", highlight=False)
+    if outcome.path is None:
+        out.print("no delivery package: nothing qualifies", highlight=False)
     else:
-        out.print("no new delivery package", highlight=False)
+        verb = "sealed" if outcome.built else "already sealed for this sign-off:"
+        shipped = len(outcome.shipped)
+        out.print(f"{verb} {safe(outcome.path)} ({shipped} file(s))", highlight=False)
     for refusal in outcome.refused:
         out.print(f"not delivered: {safe(refusal)}", highlight=False)
 

@@ -32,7 +32,7 @@ from creative_workbench.pipeline.delivery_plan import (
     Refusal,
     plan_delivery,
 )
-from creative_workbench.pipeline.store import Store, now_utc
+from creative_workbench.pipeline.store import Store, current_user, now_utc
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ class DeliveryOutcome:
     plan: DeliveryPlan
     refused: tuple[Refusal, ...]
     shipped: tuple[str, ...] = ()
+    built: bool = False  # False: nothing qualifies, or the sign-off's package already exists
 
 
 @dataclass(frozen=True)
@@ -241,8 +242,7 @@ def _write_package(
 
 def build_package(project: Project, by: str) -> DeliveryOutcome:
     """Build and seal a package for the latest sign-off not yet delivered (see module doc)."""
-    if not by.strip():
-        raise WorkbenchError("deliver: --by needs the name of who builds the package")
+    by = by.strip() or current_user()
     project.delivery_dir.mkdir(parents=True, exist_ok=True)
     store = Store(project.state_db)
     with _locked(project.delivery_dir):
@@ -250,8 +250,10 @@ def build_package(project: Project, by: str) -> DeliveryOutcome:
         sealed = sealed_packages(store)
         _recover_unsealed(project, store, sealed, by)
         plan = plan_delivery(project)
-        done = {p["sign_off_id"] for p in sealed.values()}
-        if plan.sign_off is None or not plan.files or plan.sign_off.id in done:
+        done = {p["sign_off_id"]: name for name, p in sealed.items()}
+        if plan.sign_off is not None and plan.sign_off.id in done:
+            return _existing(project, done[plan.sign_off.id], plan)
+        if plan.sign_off is None or not plan.files:
             return DeliveryOutcome(None, plan, plan.refused)
         name = _next_name(project.delivery_dir, sealed, datetime.now(UTC).date().isoformat())
         temp = project.delivery_dir / f"{TEMP_PREFIX}{os.getpid()}-{name}"
@@ -272,8 +274,20 @@ def build_package(project: Project, by: str) -> DeliveryOutcome:
         _seal_event(store, final, by)
     for refusal in refused:
         log.warning("%s: not delivered: %s", project.name, refusal)
-    shipped = tuple(f["file"] for f in json.loads((final / MANIFEST).read_bytes())["files"])
-    return DeliveryOutcome(final, plan, (*refused, *plan.refused), shipped)
+    return DeliveryOutcome(final, plan, (*refused, *plan.refused), _shipped(final), True)
+
+
+def _shipped(folder: Path) -> tuple[str, ...]:
+    return tuple(f["file"] for f in json.loads((folder / MANIFEST).read_bytes())["files"])
+
+
+def _existing(project: Project, name: str, plan: DeliveryPlan) -> DeliveryOutcome:
+    """The package sealed earlier for this sign-off (a resumed tick gets the same one)."""
+    folder = project.delivery_dir / name
+    if not (folder / MANIFEST).is_file():
+        missing = Refusal(name, "the package of this sign-off is missing; sign off again")
+        return DeliveryOutcome(None, plan, (missing, *plan.refused))
+    return DeliveryOutcome(folder, plan, plan.refused, _shipped(folder), False)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -285,8 +299,8 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def build_delivery(project: Project, by: str) -> Path | None:
-    """Build the delivery package for the latest sign-off; None when nothing qualifies
-    (no sign-off, nothing passed, or that sign-off's package is already sealed)."""
+    """The sealed delivery package of the latest sign-off, built now unless it exists (so
+    a resumed tick gets the same package); None when no sign-off or no file qualifies."""
     return build_package(project, by).path
 
 

@@ -60,6 +60,7 @@ class Waiver:
     at: str
     reason: str
     sha_prefix: str | None = None
+    decision_id: int = 0
 
 
 def parse_waiver_subject(subject: str) -> tuple[str, str, str | None] | None:
@@ -163,7 +164,9 @@ def _waivers(project: Project, store: Store) -> dict[tuple[str, str], list[Waive
         keys[row["subject"]] = (file, check_id)
         valid = row["decision"] == "waive" and row["who"] in producers and row["note"].strip()
         latest[row["subject"]] = (
-            Waiver(check_id, row["who"], row["at"], row["note"].strip(), prefix) if valid else None
+            Waiver(check_id, row["who"], row["at"], row["note"].strip(), prefix, row["id"])
+            if valid
+            else None
         )
     found: dict[tuple[str, str], list[Waiver]] = {}
     for subject, waiver in latest.items():
@@ -240,9 +243,7 @@ def plan_delivery(project: Project) -> DeliveryPlan:
         verdict = _judge(name, pl.DataFrame(by_name[name]), project, waivers)
         if isinstance(verdict, Refusal):
             refused.append(verdict)
-        elif sign_off is not None and max([verdict.qa_at, *(w.at for w in verdict.waivers)]) > (
-            sign_off.at
-        ):
+        elif sign_off is not None and _after(verdict, sign_off):
             refused.append(
                 Refusal(
                     name,
@@ -253,6 +254,14 @@ def plan_delivery(project: Project) -> DeliveryPlan:
         else:
             files.append(verdict)
     return DeliveryPlan(sign_off, tuple(files), tuple(refused))
+
+
+def _after(candidate: Candidate, sign_off: SignOff) -> bool:
+    """True when QA ran, or a waiver was given, after SIGN_OFF (so it does not cover them).
+    Decisions compare by id (exact order); a QA run by time (a run in the sign-off's own
+    second counts as before it)."""
+    late_waiver = any(w.decision_id > sign_off.id for w in candidate.waivers)
+    return late_waiver or candidate.qa_at > sign_off.at
 
 
 def _deliverable_files(project: Project) -> set[str]:

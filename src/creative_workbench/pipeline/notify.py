@@ -25,9 +25,13 @@ CLAIM_S = 120  # a sender's claim on a row; a crashed sender's rows free up afte
 
 # What each kind of message looks like in apprise (colour/icon on chat services).
 KIND_TYPES = {
+    "decision": "warning",
     "decision_needed": "warning",
+    "warning": "warning",
+    "failure": "failure",
     "stage_failed": "failure",
     "delivered": "success",
+    "success": "success",
     "info": "info",
 }
 

@@ -112,9 +112,12 @@ def test_only_passed_or_waived_and_signed_off_files_ship(project):
     store = Store(project.state_db)
     store.record_decision("qa", f"{NOLOGO}:brand.logo", "waive", "Ana Silva", "client's call")
     sign_off(project)
-    assert NOLOGO not in {f["file"] for f in manifest(build_delivery(project, "tick"))["files"]}
+    second = build_delivery(project, "tick")
+    assert NOLOGO not in {f["file"] for f in manifest(second)["files"]}  # not the producer
     store.record_decision("qa", f"{NOLOGO}:brand.logo", "waive", "Tom Reyes", "logo on end card")
-    assert build_delivery(project, "tick") is None  # the waiver came after the sign-off
+    late = build_package(project, "tick")  # the waiver came after the sign-off
+    assert (late.path, late.built) == (second, False)
+    assert "needs a new sign-off" in next(r.reason for r in late.refused if r.name == NOLOGO)
     sign_off(project)
     third = manifest(build_delivery(project, "tick"))
     waived = next(f for f in third["files"] if f["file"] == NOLOGO)
@@ -126,6 +129,7 @@ def test_only_passed_or_waived_and_signed_off_files_ship(project):
             "at": waived["waivers"][0]["at"],
             "reason": "logo on end card",
             "sha_prefix": None,
+            "decision_id": waived["waivers"][0]["decision_id"],
         }
     ]
     assert verify_delivery(project) == []
@@ -147,7 +151,7 @@ def test_sealed_package_never_changes_a_new_sign_off_makes_a_new_one(project):
     first = build_delivery(project, "tick")
     before = snapshot(first)
     assert all(mode & 0o222 == 0 for _, mode in before.values())  # read-only
-    assert build_delivery(project, "tick") is None  # same sign-off: already sealed
+    assert build_delivery(project, "tick") == first  # same sign-off: the same package
     sign_off(project)
     second = build_delivery(project, "tick")
     assert second.name == f"{first.name}-2"
@@ -179,7 +183,7 @@ def test_deliver_command_prints_the_package_and_each_refusal(project):
     assert lines[0].startswith("sealed ") and lines[0].endswith("(1 file(s))")
     assert lines[1].startswith(f"not delivered: {NOLOGO}: failed QA run ")
     again = workbench("deliver", "--project", "acme", "--by", "Tom Reyes", cwd=root)
-    assert again.stdout.splitlines()[0] == "no new delivery package"
+    assert again.stdout.splitlines()[0].startswith("already sealed for this sign-off: ")
     missing = workbench("verify-delivery", "acme", "--path", "nope", cwd=root)
     assert_one_line_error(missing, "nope: no such delivery package")
 
