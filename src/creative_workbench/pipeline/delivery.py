@@ -10,13 +10,11 @@ new sign-off makes a new package. `verify_delivery` re-hashes folder and zip aga
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import re
 import shutil
-import stat
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,18 +23,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from creative_workbench.config import Project
-from creative_workbench.errors import WorkbenchError
 from creative_workbench.pipeline.delivery_plan import (
     Candidate,
     DeliveryPlan,
     Refusal,
     plan_delivery,
 )
+from creative_workbench.pipeline.delivery_verify import (
+    MANIFEST,
+    DeliveryProblem,
+    file_sha256,
+    sealed_packages,
+    verify_delivery,
+)
 from creative_workbench.pipeline.store import Store, current_user, now_utc
+
+__all__ = ["DeliveryProblem", "build_delivery", "build_package", "file_sha256", "verify_delivery"]
 
 log = logging.getLogger(__name__)
 
-MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
 RESERVED_ZIP = re.compile(r"package-.*\.zip")
 TEMP_PREFIX = ".building-"
@@ -55,31 +60,6 @@ class DeliveryOutcome:
     built: bool = False  # False: nothing qualifies, or the sign-off's package already exists
 
 
-@dataclass(frozen=True)
-class DeliveryProblem:
-    """One mismatch found by verify_delivery, printed as one line."""
-
-    package: str
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return (
-            f"{self.package}/{self.path}: {self.message}"
-            if self.path
-            else (f"{self.package}: {self.message}")
-        )
-
-
-def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 @contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     """One builder per project at a time (an advisory lock on the delivery folder)."""
@@ -91,15 +71,6 @@ def _locked(folder: Path) -> Iterator[None]:
         yield
     finally:
         os.close(handle)
-
-
-def sealed_packages(store: Store) -> dict[str, dict]:
-    """package name -> its `delivery.sealed` event payload (plus who and when)."""
-    found = {}
-    for row in store.events("delivery.sealed").iter_rows(named=True):
-        payload = json.loads(row["payload"])
-        found[payload["package"]] = payload | {"sealed_by": row["who"], "sealed_at": row["at"]}
-    return found
 
 
 def _remove_tree(path: Path) -> None:
@@ -160,9 +131,18 @@ def _recover_unsealed(project: Project, store: Store, sealed: dict[str, dict], b
     """A package renamed into place whose seal event was lost (killed in between): seal it."""
     for folder in sorted(project.delivery_dir.iterdir()):
         hidden = folder.name.startswith(".")
-        if not hidden and folder.name not in sealed and (folder / MANIFEST).is_file():
-            _seal_event(store, folder, by, recovered=True)
-            sealed.update(sealed_packages(store))
+        if hidden or folder.name in sealed or not (folder / MANIFEST).is_file():
+            continue
+        try:
+            manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+            ours = manifest.get("format") == MANIFEST_FORMAT and manifest.get("package") == (
+                folder.name
+            )
+            if ours:
+                _seal_event(store, folder, by, recovered=True)
+                sealed.update(sealed_packages(store))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            log.warning("%s: not a delivery package this build made (%s); left alone", folder, exc)
 
 
 def _copy_verified(candidate: Candidate, target_dir: Path) -> tuple[dict | None, Refusal | None]:
@@ -264,7 +244,6 @@ def build_package(project: Project, by: str) -> DeliveryOutcome:
                 _remove_tree(temp)
                 return DeliveryOutcome(None, plan, (*refused, *plan.refused))
             final = project.delivery_dir / name
-            os.chmod(temp, 0o755)  # a directory rename needs its own write bit on Linux
             os.rename(temp, final)
             os.chmod(final, READ_ONLY_DIR)
         except BaseException:
@@ -302,100 +281,3 @@ def build_delivery(project: Project, by: str) -> Path | None:
     """The sealed delivery package of the latest sign-off, built now unless it exists (so
     a resumed tick gets the same package); None when no sign-off or no file qualifies."""
     return build_package(project, by).path
-
-
-def _verify_zip(name: str, folder: Path, seal: dict, manifest: dict, raw: bytes) -> list:
-    problems = []
-    archive_path = folder / seal.get("zip", manifest.get("zip", ""))
-    if not archive_path.is_file():
-        return [DeliveryProblem(name, archive_path.name, "zip is missing")]
-    if file_sha256(archive_path) != seal.get("zip_sha256"):
-        problems.append(
-            DeliveryProblem(name, archive_path.name, "zip sha256 differs from the seal")
-        )
-    expected = {f["file"]: f["sha256"] for f in manifest.get("files", [])}
-    try:
-        with zipfile.ZipFile(archive_path) as archive:
-            members = set(archive.namelist())
-            if members != {*expected, MANIFEST}:
-                problems.append(
-                    DeliveryProblem(
-                        name, archive_path.name, "zip holds other files than the manifest"
-                    )
-                )
-            for member in sorted(members & {*expected, MANIFEST}):
-                data = archive.read(member)
-                good = (
-                    data == raw
-                    if member == MANIFEST
-                    else (hashlib.sha256(data).hexdigest() == expected[member])
-                )
-                if not good:
-                    problems.append(
-                        DeliveryProblem(name, f"{archive_path.name}:{member}", "sha256 mismatch")
-                    )
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        problems.append(DeliveryProblem(name, archive_path.name, f"zip unreadable ({exc})"))
-    return problems
-
-
-def _verify_package(folder: Path, seal: dict | None) -> list[DeliveryProblem]:
-    name = folder.name
-    if not (folder / MANIFEST).is_file():
-        return [DeliveryProblem(name, MANIFEST, "manifest is missing")]
-    raw = (folder / MANIFEST).read_bytes()
-    if seal is None:
-        return [DeliveryProblem(name, "", "not sealed: no delivery.sealed event in state.db")]
-    problems = []
-    if hashlib.sha256(raw).hexdigest() != seal["manifest_sha256"]:
-        problems.append(DeliveryProblem(name, MANIFEST, "sha256 differs from the seal"))
-    try:
-        manifest = json.loads(raw)
-    except ValueError:
-        return [*problems, DeliveryProblem(name, MANIFEST, "not valid JSON")]
-    listed = {MANIFEST, seal.get("zip", "")}
-    for entry in manifest.get("files", []):
-        listed.add(entry["file"])
-        path = folder / entry["file"]
-        if not path.is_file():
-            problems.append(DeliveryProblem(name, entry["file"], "missing"))
-        elif path.stat().st_size != entry["size"]:
-            problems.append(DeliveryProblem(name, entry["file"], "size differs from the manifest"))
-        elif file_sha256(path) != entry["sha256"]:
-            problems.append(
-                DeliveryProblem(name, entry["file"], "sha256 differs from the manifest")
-            )
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder).as_posix()
-        if path.is_file() and relative not in listed:
-            problems.append(DeliveryProblem(name, relative, "not in the manifest"))
-        if path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-            problems.append(
-                DeliveryProblem(name, relative, "writable: a sealed package is read-only")
-            )
-    return problems + _verify_zip(name, folder, seal, manifest, raw)
-
-
-def verify_delivery(project: Project, path: Path | str | None = None) -> list[DeliveryProblem]:
-    """Re-hash PATH (a package folder or its name; default: every package) against its
-    manifest and seal; returns one problem per mismatch (empty when all is intact)."""
-    sealed = sealed_packages(Store(project.state_db))
-    if path is not None:
-        folder = Path(path)
-        if not folder.is_dir() and (project.delivery_dir / str(path)).is_dir():
-            folder = project.delivery_dir / str(path)
-        if not folder.is_dir():
-            raise WorkbenchError(f"{path}: no such delivery package; see {project.delivery_dir}")
-        return _verify_package(folder, sealed.get(folder.name))
-    problems = []
-    base = project.delivery_dir
-    present = (
-        sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
-        if (base.is_dir())
-        else []
-    )
-    for folder in present:
-        problems += _verify_package(folder, sealed.get(folder.name))
-    for missing in sorted(set(sealed) - {p.name for p in present}):
-        problems.append(DeliveryProblem(missing, "", "sealed package folder is missing"))
-    return problems

@@ -267,3 +267,23 @@ def test_a_waiver_for_another_version_of_the_file_does_not_hold(project):
     store.record_decision("qa", subject, "reject", "Tom Reyes", "withdrawn")
     sign_off(project)
     assert [f["file"] for f in manifest(build_delivery(project, "tick"))["files"]] == [GOOD]
+
+
+def test_a_package_whose_seal_event_was_lost_is_sealed_by_the_next_build(project, qa_checked):
+    sign_off(project)
+    package = build_delivery(project, "tick")
+    # The same project as it was before the seal event (a kill between rename and event):
+    other = qa_checked.parent / f"{qa_checked.name}-lost-seal"
+    shutil.copytree(qa_checked / "data", other / "data")
+    twin = load_project("acme", Workspace(other))
+    sign_off(twin)
+    shutil.copytree(package, twin.delivery_dir / package.name)
+    assert [str(p) for p in verify_delivery(twin)] == [
+        f"{package.name}: not sealed: no delivery.sealed event in state.db"
+    ]
+    (twin.delivery_dir / "notes").mkdir()  # a folder someone else made is left alone
+    (twin.delivery_dir / "notes" / "manifest.json").write_text("{}", "utf-8")
+    assert build_delivery(twin, "tick") is not None
+    payloads = [json.loads(p) for p in Store(twin.state_db).events("delivery.sealed")["payload"]]
+    assert payloads[0]["package"] == package.name and payloads[0]["recovered"] is True
+    assert (twin.delivery_dir / "notes" / "manifest.json").read_text("utf-8") == "{}"
