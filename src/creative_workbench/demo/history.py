@@ -79,7 +79,7 @@ def _approval(day: float, stage: str, who: str, decision: str, note: str) -> lis
 
 
 def _scoring_week(day: float) -> list[Step]:
-    return _worked(day, "scoring", "weekly_forecast", 6.5, "done")
+    return _worked(day, "scoring", "scoring.forecast", 6.5, "done")
 
 
 # A waived finding on a demo deliverable; the hash prefix is not a real one, so this waiver
@@ -90,19 +90,19 @@ WAIVED = "first-marathon_youtube_shorts_v1.mp4::audio.loudness@demo-history"
 def history_steps() -> list[Step]:
     """The demo's three weeks, oldest first (day 0 09:00 is the kick-off)."""
     steps = [
-        *_worked(0.375, "research", "competitive_research", 4.2, "needs_decision"),
+        *_worked(0.375, "research", "research", 4.2, "needs_decision"),
         *_approval(
             1.48, "research", STRATEGIST, "approve", "Lead with fit and comfort; price is crowded"
         ),
-        *_worked(1.49, "concepts", "concept_briefs", 6.8, "needs_decision"),
+        *_worked(1.49, "concepts", "concepts.briefs", 6.8, "needs_decision"),
         *_approval(
             3.63, "concepts", CREATIVE_LEAD, "reject", "Too close to Stridewell's trail angle"
         ),
-        *_worked(4.39, "concepts", "concept_briefs", 7.1, "needs_decision"),
+        *_worked(4.39, "concepts", "concepts.briefs", 7.1, "needs_decision"),
         *_approval(5.42, "concepts", CREATIVE_LEAD, "approve", "Keep 3 of 15; see the board notes"),
         *_worked(5.43, "production", "production_folder", 0.4, "done"),
         # The first cut is edited outside the workbench, then QA'd and delivered.
-        *_worked(10.40, "qa", "qa_gate", 2.1, "needs_decision"),
+        *_worked(10.40, "qa", "qa", 2.1, "needs_decision"),
         _decide(10.61, "qa", PRODUCER, "waive", "Client asked for the louder mix", WAIVED),
         _move(10.61, "qa", "waived", "done", ROLES[PRODUCER]),
         _move(10.61, "delivery", "inputs", "needs_decision"),
@@ -113,11 +113,11 @@ def history_steps() -> list[Step]:
         # The second round: a truncated upload fails QA, the re-run needs a decision.
         _move(18.58, "qa", "inputs", "ready"),
         _move(18.58, "qa", "start", "running"),
-        _run(18.58, "qa", "qa_gate", 1.3, failed="MediaError: reels_v1.mp4: truncated upload"),
+        _run(18.58, "qa", "qa", 1.3, failed="MediaError: reels_v1.mp4: truncated upload"),
         _move(18.58 + 1.3 / 1440, "qa", "fail", "failed"),
         _move(18.70, "qa", "retry", "ready"),
         _move(18.70, "qa", "start", "running"),
-        _run(18.70, "qa", "qa_gate", 3.4),
+        _run(18.70, "qa", "qa", 3.4),
         _move(18.70 + 3.4 / 1440, "qa", "finish", "needs_decision"),
         # Pending: the producer has not yet waived or sent back the new failing findings.
         *_scoring_week(0.30),

@@ -1,8 +1,9 @@
 """The project timeline and cost ledger: what each stage took, measured from state.db
 events, set against a traditional agency's hours assumed in project.toml [baseline].
 
-Measured (from events): working time is each flow run's start to finish (`flow_runs`);
-waiting time is a stage's wait for a person, from the stage reaching needs-decision to the
+Measured (from events): working time is each flow run (`flow_runs`) and each spell of the
+tick running a stage (`stage.transition` to and from running), overlaps counted once; waiting
+time is a stage's wait for a person, from the stage reaching needs-decision to the
 decision (`stage.transition` events; without them, from the stage's last finished run to
 its `decisions` row). Assumed: the baseline hours and hourly rate. The report says which is
 which, next to every number.
@@ -23,7 +24,7 @@ from creative_workbench.pipeline.store import Store
 
 STAGES = ("research", "concepts", "production", "qa", "delivery", "scoring")
 COMPARED = ("research", "concepts", "production", "qa", "delivery")  # scoring: a loop beside
-NEEDS_DECISION = "needs_decision"
+NEEDS_DECISION, RUNNING = "needs_decision", "running"
 TRANSITION_EVENT = "stage.transition"
 KIND_COLOURS = {"working": "#2f5d8a", "waiting": "#e0a21f"}
 # The reference document's own claim, shown beside this project's figures (never used in them).
@@ -75,27 +76,28 @@ def working_segments(store: Store, now: datetime) -> list[tuple]:
     return rows
 
 
-def waiting_segments(store: Store, now: datetime) -> list[tuple]:
-    """Each stage's waits for a person, from stage transitions (else from decisions)."""
+def transition_segments(store: Store, now: datetime) -> list[tuple]:
+    """From stage transitions: each wait for a person (needs-decision to the decision) and
+    each spell of the tick running a stage; without transitions, waits from decisions."""
     events = store.query(
         "SELECT at, who, payload FROM events WHERE what = ? ORDER BY id", (TRANSITION_EVENT,)
     )
     if events.is_empty():
         return _waits_from_decisions(store)
-    entered: dict[str, datetime] = {}
+    entered: dict[tuple[str, str], datetime] = {}
     rows = []
     for event in events.iter_rows(named=True):
         data = json.loads(event["payload"])
-        stage, target = data.get("stage"), data.get("target")
-        if target == NEEDS_DECISION and stage not in entered:
-            entered[stage] = _time(event["at"])
-        elif target != NEEDS_DECISION and stage in entered:
-            detail = f"{data.get('trigger', 'decided')} by {event['who']}"
-            rows.append(
-                _segment(stage, "waiting", entered.pop(stage), _time(event["at"]), False, detail)
-            )
-    for stage, start in entered.items():
-        rows.append(_segment(stage, "waiting", start, now, True, "decision pending"))
+        stage, target, at = data.get("stage"), data.get("target"), _time(event["at"])
+        for kind, state in (("waiting", NEEDS_DECISION), ("working", RUNNING)):
+            if target == state:
+                entered.setdefault((stage, kind), at)
+            elif (stage, kind) in entered:
+                detail = f"{data.get('trigger', 'moved')} by {event['who']}"
+                rows.append(_segment(stage, kind, entered.pop((stage, kind)), at, False, detail))
+    for (stage, kind), start in entered.items():
+        detail = "decision pending" if kind == "waiting" else "still running"
+        rows.append(_segment(stage, kind, start, now, True, detail))
     return rows
 
 
@@ -122,24 +124,38 @@ def segments(project: Project, now: datetime | None = None) -> pl.DataFrame:
     """Every working and waiting segment of the project, oldest first."""
     now = now or datetime.now(UTC)
     store = Store(project.state_db)
-    rows = working_segments(store, now) + waiting_segments(store, now)
+    rows = working_segments(store, now) + transition_segments(store, now)
     frame = pl.DataFrame(rows, schema=SEGMENT_SCHEMA, orient="row")
     return frame.sort("start")
 
 
+def _union(intervals) -> list[tuple[datetime, datetime]]:
+    """Overlapping (start, end) intervals merged: a flow run inside a tick's running spell
+    counts once."""
+    merged: list[list[datetime]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
 def stage_table(frame: pl.DataFrame) -> pl.DataFrame:
-    """Per stage: runs, working hours, waiting hours and what is still open (all measured)."""
+    """Per stage: working spells (runs; overlapping ones count once), working and waiting
+    hours, decisions and what is still open (all measured)."""
     rows = []
     for stage in STAGES:
         part = frame.filter(pl.col("stage") == stage)
         working = part.filter(pl.col("kind") == "working")
         waiting = part.filter(pl.col("kind") == "waiting")
         pending = waiting.filter(pl.col("open"))
+        spells = _union(zip(working["start"], working["end"], strict=True))
         rows.append(
             {
                 "stage": stage,
-                "runs": working.height,
-                "working_h": working["hours"].sum(),
+                "runs": len(spells),
+                "working_h": sum((end - start).total_seconds() for start, end in spells) / 3600,
                 "waiting_h": waiting["hours"].sum(),
                 "decisions": waiting.filter(~pl.col("open")).height,
                 "pending_since": pending["start"].min() if pending.height else None,
@@ -277,8 +293,9 @@ def verdict_lines(
 
 
 CAVEATS = (
-    "Working time is machine time of each workbench run (flow_runs); work done outside the "
-    "workbench (editing, shoots, calls) is not in the events, so measured hours leave it out.",
+    "Working time is machine time of workbench runs (flow_runs, tick spells); work done "
+    "outside the workbench (editing, shoots, calls) is not in the events, so measured hours "
+    "leave it out.",
     "Waiting time is calendar time from a stage needing a decision to the decision, nights and "
     "weekends included: it bounds the people's review time from above.",
     "Baseline hours are assumptions: defaults from the reference document unless project.toml "

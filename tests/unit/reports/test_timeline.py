@@ -150,3 +150,21 @@ def test_nothing_measured_or_not_delivered_is_said_plainly(project):
     result = timeline.summary(timeline.ledger(stages, BaselineSettings()), BaselineSettings())
     assert timeline.verdict_lines(result, "USD", stages)[2].startswith("Not delivered yet")
     assert not timeline.delivered(stages)
+
+
+def test_tick_spells_add_working_time_without_counting_a_flow_run_twice(project):
+    record(
+        project,
+        runs=[("qa", "2026-11-02T10:10:00+00:00", "2026-11-02T10:40:00+00:00")],
+        moves=[
+            ("2026-11-02T10:00:00+00:00", "tick", "qa", "start", "running"),
+            ("2026-11-02T10:45:00+00:00", "tick", "qa", "finish", "done"),
+            ("2026-11-02T12:00:00+00:00", "tick", "delivery", "start", "running"),
+            ("2026-11-02T12:06:00+00:00", "tick", "delivery", "finish", "done"),
+        ],
+    )
+    stages = timeline.stage_table(timeline.segments(project, NOW))
+    by_stage = {r["stage"]: r for r in stages.iter_rows(named=True)}
+    assert by_stage["qa"]["working_h"] == pytest.approx(0.75)  # the run lies inside the spell
+    assert by_stage["qa"]["runs"] == 1
+    assert by_stage["delivery"]["working_h"] == pytest.approx(0.1) and timeline.delivered(stages)
