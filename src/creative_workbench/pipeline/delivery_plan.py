@@ -22,6 +22,7 @@ from pathlib import Path, PurePath
 import polars as pl
 
 from creative_workbench.config import Project
+from creative_workbench.media_files import is_media
 from creative_workbench.pipeline.store import Store
 
 SIGN_OFF_DECISIONS = ("sign_off", "approve")
@@ -265,12 +266,14 @@ def _after(candidate: Candidate, sign_off: SignOff) -> bool:
 
 
 def _deliverable_files(project: Project) -> set[str]:
-    """Files under deliverables/ (hidden ones skipped), relative, POSIX separators."""
+    """Media files under deliverables/ (hidden ones skipped), relative, POSIX separators."""
     base = project.deliverables_dir
     if not base.is_dir():
         return set()
     return {
         p.relative_to(base).as_posix()
         for p in base.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(base).parts)
+        if p.is_file()
+        and is_media(p)
+        and not any(part.startswith(".") for part in p.relative_to(base).parts)
     }
