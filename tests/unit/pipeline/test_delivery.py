@@ -38,14 +38,8 @@ role = "senior reviewer"
 GOOD, NOLOGO = "good_meta_feed_v1.png", "nologo_meta_feed_v1.png"
 
 
-@pytest.fixture(scope="module")
-def qa_checked(tmp_path_factory) -> Path:
-    """A workspace whose project has two PNG deliverables checked by the real QA gate:
-    GOOD passes, NOLOGO fails brand.logo."""
-    from creative_workbench.pipeline.qa_run import run_qa
-
-    root = tmp_path_factory.mktemp("qa-checked")
-    folder = make_project(root, toml=PROJECT_TOML + REVIEWERS)
+def write_deliverables(folder: Path) -> None:
+    """A distinctive logo for the brand guide, GOOD showing it and NOLOGO without it."""
     logo = Image.new("RGB", (128, 64), (26, 26, 26))
     draw = ImageDraw.Draw(logo)
     draw.rectangle([8, 8, 60, 56], fill=(255, 204, 0))
@@ -56,6 +50,16 @@ def qa_checked(tmp_path_factory) -> Path:
     frame.paste(logo.resize((256, 128)), (700, 80))
     frame.save(folder / "deliverables" / GOOD)
     Image.new("RGB", (1080, 1080), (26, 26, 26)).save(folder / "deliverables" / NOLOGO)
+
+
+@pytest.fixture(scope="module")
+def qa_checked(tmp_path_factory) -> Path:
+    """A workspace whose project has two PNG deliverables checked by the real QA gate:
+    GOOD passes, NOLOGO fails brand.logo."""
+    from creative_workbench.pipeline.qa_run import run_qa
+
+    root = tmp_path_factory.mktemp("qa-checked")
+    write_deliverables(make_project(root, toml=PROJECT_TOML + REVIEWERS))
     run = run_qa(load_project("acme", Workspace(root)), [], executor="thread", workers=1)
     assert [r.severity for r in run.results] == ["pass", "fail"]
     return root
