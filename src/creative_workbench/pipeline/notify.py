@@ -4,7 +4,9 @@ Channels are project.toml's `notify = ["json://host/path", "mailto://...", ...]`
 message goes first into an outbox table in state.db (one row per channel), then is sent;
 a channel that is down is logged, stays pending and is retried on the next call (or
 `flush_notifications`, which each tick runs). Nothing here raises because a channel is down
-and nothing waits longer than SEND_TIMEOUT_S per channel.
+and nothing waits longer than SEND_TIMEOUT_S per channel. Delivery is at least once: a
+sender claims the rows it sends, and a sender killed between sending and recording frees its
+rows after CLAIM_S, so that message may arrive twice.
 """
 
 from __future__ import annotations
