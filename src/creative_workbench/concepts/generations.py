@@ -140,11 +140,14 @@ def _small_rgb(image: Image.Image, side: int) -> np.ndarray:
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         image = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
-    small = image.convert("RGB")
+    if image.mode != "RGB":
+        image = image.convert("RGB")
+    factor = max(1, max(image.size) // side)
+    small = image.reduce(factor) if factor > 1 else image  # box filter: cheap
     if max(small.size) > side:
         scale = side / max(small.size)
         size = (max(1, round(small.width * scale)), max(1, round(small.height * scale)))
-        small = small.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+        small = small.resize(size, Image.Resampling.BILINEAR)
     return np.asarray(small)
 
 

@@ -26,6 +26,9 @@ from creative_workbench.colour import palette_share
 from creative_workbench.placements import Placement
 
 QUOTED = re.compile(r"[\"“”]([^\"“”]{2,80})[\"“”]")
+# pHash looks at a 32×32 copy; shrinking to 64×64 first (area average) is far cheaper than
+# imagehash's own Lanczos resize from the full analysis copy and gives the same structure.
+PHASH_INPUT = 64
 ASPECT_NAMES = {"9:16": 9 / 16, "4:5": 4 / 5, "1:1": 1.0, "16:9": 16 / 9, "2:3": 2 / 3}
 
 
@@ -92,7 +95,8 @@ def measure(rgb: np.ndarray, palette_hex: Sequence[str], tolerance: float) -> Me
     grey = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
     sharpness = float(cv2.Laplacian(grey, cv2.CV_64F).var())
     clipped = float(np.mean((grey <= 2) | (grey >= 253)))
-    phash = str(imagehash.phash(Image.fromarray(grey)))
+    thumb = cv2.resize(grey, (PHASH_INPUT, PHASH_INPUT), interpolation=cv2.INTER_AREA)
+    phash = str(imagehash.phash(Image.fromarray(thumb)))
     share, worst = 1.0, None
     if palette_hex:
         measured = palette_share(rgb, palette_hex, tolerance)
