@@ -14,7 +14,7 @@ from creative_workbench.cli.output import safe
 from creative_workbench.config import Workspace, load_project
 from creative_workbench.errors import WorkbenchError
 
-out = Console()
+out = Console(soft_wrap=True)  # one line per problem, however long
 
 ProjectOption = Annotated[str, typer.Option("--project", help="Project name under data/projects.")]
 RootOption = Annotated[

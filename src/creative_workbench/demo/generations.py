@@ -4,17 +4,20 @@ carrying real ComfyUI / Automatic1111 / Midjourney metadata, with planted defect
 `write_stand_in_generations(folder, briefs, palette)` writes the folder a producer would
 get back from the image tools and returns what each file is meant to be (`StandIn`), so a
 test or the demo truth can check that import and prefilter find exactly that.
+`write_demo_generations(project_dir)` does it for the demo project (after its briefs).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from creative_workbench.demo.brand import PALETTE
 from creative_workbench.demo.generation_meta import (
     NEGATIVE,
     a1111_exif,
@@ -29,6 +32,8 @@ from creative_workbench.demo.generation_meta import (
 OFF_PALETTE = ("#39FF14", "#8A2BE2", "#FFE600", "#FF1493", "#00FFFF")
 SIZES = {"9:16": (756, 1344), "4:5": (896, 1120), "1:1": (1024, 1024), "16:9": (1344, 756)}
 TEXT_COLUMNS = ("headline", "angle", "offer", "cta")
+DEMO_FOLDER = "raw/generations"
+TRUTH_FILE = "demo_truth/generations_truth.json"
 
 
 @dataclass(frozen=True)
@@ -202,3 +207,19 @@ def write_stand_in_generations(
     truncate(folder / broken)
     made[-1] = StandIn(broken, None, "problem", "truncated")
     return made
+
+
+def write_demo_generations(project_dir: Path, seed: int = 7) -> Path:
+    """Stand-ins for the demo project's briefs (concepts/briefs.parquet) in raw/generations/,
+    and what each is meant to be in demo_truth/generations_truth.json; returns the folder."""
+    briefs_path = project_dir / "concepts" / "briefs.parquet"
+    if not briefs_path.is_file():
+        raise FileNotFoundError(f"{briefs_path}: build the demo briefs before its generations")
+    folder = project_dir / DEMO_FOLDER
+    made = write_stand_in_generations(
+        folder, pl.read_parquet(briefs_path), list(PALETTE.values()), seed
+    )
+    truth = project_dir / TRUTH_FILE
+    truth.parent.mkdir(parents=True, exist_ok=True)
+    truth.write_text(json.dumps([asdict(m) for m in made], indent=2) + "\n", "utf-8")
+    return folder

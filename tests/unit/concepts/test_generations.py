@@ -124,3 +124,11 @@ def test_store_copy_is_idempotent(tmp_path: Path) -> None:
     assert store_copy(generation, path.read_bytes(), concepts) == first
     assert first == f"concepts/generations/{generation.sha256[:12]}.png"
     assert (concepts.parent / first).stat().st_mtime_ns == stamp
+
+
+@pytest.mark.parametrize("mode", ["P", "L", "I;16", "CMYK"])
+def test_other_pixel_modes_decode_to_rgb(tmp_path: Path, mode: str) -> None:
+    path = tmp_path / ("m.jpg" if mode == "CMYK" else "m.png")
+    Image.new(mode, (1100, 40)).save(path)
+    rgb = read_generation(path, LIMITS, 512).rgb
+    assert rgb.shape == (19, 512, 3) and rgb.dtype == np.uint8

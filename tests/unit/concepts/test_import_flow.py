@@ -9,13 +9,19 @@ from pathlib import Path
 import polars as pl
 import pytest
 import typer
+from PIL import Image
 from typer.testing import CliRunner
 
 from creative_workbench.cli.concept_review import register_review
 from creative_workbench.concepts.candidates import read_candidates
 from creative_workbench.config import Workspace, load_project
 from creative_workbench.demo.brand import PALETTE
-from creative_workbench.demo.generations import write_stand_in_generations
+from creative_workbench.demo.generations import (
+    TRUTH_FILE,
+    StandIn,
+    write_demo_generations,
+    write_stand_in_generations,
+)
 from creative_workbench.errors import WorkbenchError
 from creative_workbench.pipeline.flows.concept_import import (
     CANDIDATES_FILE,
@@ -57,13 +63,30 @@ def imported(tmp_path_factory: pytest.TempPathFactory):
     """A project with briefs, the stand-in folder, and the first import (OCR on)."""
     root = tmp_path_factory.mktemp("ws")
     folder = make_project(root, "acme", TOML, BRAND)
+    with pytest.raises(FileNotFoundError, match="build the demo briefs"):
+        write_demo_generations(folder)
     (folder / "concepts").mkdir()
     BRIEFS.write_parquet(folder / "concepts" / "briefs.parquet")
-    made = write_stand_in_generations(root / "gens", BRIEFS, list(PALETTE.values()))
-    (root / "gens" / "notes.txt").write_text("not an image", "utf-8")
+    gens = write_demo_generations(folder)
+    made = [StandIn(**item) for item in json.loads((folder / TRUTH_FILE).read_text("utf-8"))]
+    (gens / "notes.txt").write_text("not an image", "utf-8")
     project = load_project("acme", Workspace.discover(root))
-    result = IMPORT_FLOW.run(project, folder=root / "gens")
-    return root, project, made, result
+    result = IMPORT_FLOW.run(project, folder=gens)
+    return gens, project, made, result
+
+
+def test_stand_ins_carry_the_tools_metadata_as_written(imported) -> None:
+    gens, _, made, _ = imported
+    comfy = next(s.file for s in made if s.link_source == "comfyui")
+    with Image.open(gens / comfy) as image:
+        api, workflow = json.loads(image.text["prompt"]), json.loads(image.text["workflow"])
+    assert {node["class_type"] for node in api.values()} >= {"KSampler", "SaveImage"}
+    assert all(len(link) == 6 for link in workflow["links"])
+    assert {n["id"] for n in workflow["nodes"]} == {int(k) for k in api}
+    a1111 = next(s.file for s in made if s.link_source == "a1111" and s.file.endswith(".png"))
+    with Image.open(gens / a1111) as image:
+        assert "\nNegative prompt: " in image.text["parameters"]
+        assert image.text["parameters"].splitlines()[-1].startswith("Steps: 30, Sampler: ")
 
 
 def test_every_stand_in_is_linked_as_planted(imported) -> None:
@@ -130,7 +153,7 @@ def test_flow_run_is_recorded(imported) -> None:
 
 
 def test_reimport_is_idempotent_and_restore_survives_it(imported) -> None:
-    root, project, made, first = imported
+    gens, project, made, first = imported
     with pytest.raises(WorkbenchError, match="not a reviewer"):
         restore(project, first.imported[0], "Someone Else", "looks fine")
     discarded = first.candidates.filter(pl.col("auto_discarded"))["candidate_id"][0]
@@ -140,7 +163,7 @@ def test_reimport_is_idempotent_and_restore_survives_it(imported) -> None:
     with pytest.raises(WorkbenchError, match="unknown candidate 'nope'"):
         restore(project, "nope", "Maya Okafor", "why")
     restore(project, discarded, "Maya Okafor", "the blur suits the motion angle")
-    again = IMPORT_FLOW.run(project, folder=root / "gens", ocr=False)
+    again = IMPORT_FLOW.run(project, folder=gens, ocr=False)
     assert again.imported == [] and len(again.already) == len(made) - 1
     assert again.candidates.height == first.candidates.height
     row = again.candidates.filter(pl.col("candidate_id") == discarded).row(0, named=True)
