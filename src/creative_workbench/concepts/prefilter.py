@@ -261,15 +261,29 @@ def check_text(
         verdict.add(ok, "text", reason, settings.penalty_text)
 
 
+def _bits(phashes: Sequence[str]) -> np.ndarray:
+    """(n, 64) 0/1 matrix of 64-bit hex pHashes."""
+    raw = np.array([np.frombuffer(bytes.fromhex(h), np.uint8) for h in phashes])
+    return np.unpackbits(raw.reshape(len(phashes), -1), axis=1).astype(np.int32)
+
+
 def hamming_matrix(phashes: Sequence[str]) -> np.ndarray:
     """Pairwise Hamming distances between 64-bit hex pHashes."""
-    bits = np.unpackbits(
-        np.array([np.frombuffer(bytes.fromhex(h), np.uint8) for h in phashes]).reshape(
-            len(phashes), -1
-        ),
-        axis=1,
-    ).astype(np.int16)
+    bits = _bits(phashes)
     return bits.shape[1] - (bits @ bits.T + (1 - bits) @ (1 - bits).T)
+
+
+def close_pairs(phashes: Sequence[str], max_distance: int, block: int = 1024) -> np.ndarray:
+    """(i, j) index pairs, i < j, within MAX_DISTANCE bits (memory bounded by BLOCK rows)."""
+    bits = _bits(phashes)
+    pairs = []
+    for start in range(0, len(bits), block):
+        part = bits[start : start + block]
+        distance = bits.shape[1] - (part @ bits.T + (1 - part) @ (1 - bits).T)
+        i, j = np.nonzero(distance <= max_distance)
+        i = i + start
+        pairs.append(np.column_stack([i[i < j], j[i < j]]))
+    return np.concatenate(pairs) if pairs else np.zeros((0, 2), int)
 
 
 def near_duplicate_clusters(phashes: Sequence[str], max_distance: int) -> list[int]:
@@ -277,7 +291,6 @@ def near_duplicate_clusters(phashes: Sequence[str], max_distance: int) -> list[i
     count = len(phashes)
     if count == 0:
         return []
-    close = hamming_matrix(phashes) <= max_distance
     parent = list(range(count))
 
     def root(i: int) -> int:
@@ -286,7 +299,7 @@ def near_duplicate_clusters(phashes: Sequence[str], max_distance: int) -> list[i
             i = parent[i]
         return i
 
-    for i, j in zip(*np.nonzero(np.triu(close, 1)), strict=True):
+    for i, j in close_pairs(phashes, max_distance):
         parent[root(int(i))] = root(int(j))
     roots: dict[int, int] = {}
     return [roots.setdefault(root(i), len(roots)) for i in range(count)]

@@ -15,7 +15,9 @@ from creative_workbench.concepts.prefilter import (
     PrefilterSettings,
     Verdict,
     check_text,
+    close_pairs,
     expected_text,
+    hamming_matrix,
     measure,
     near_duplicate_clusters,
     text_similarity,
@@ -126,3 +128,14 @@ def test_jpeg_recompression_keeps_measures_close(tmp_path: Path) -> None:
     jpg = measure(read_generation(tmp_path / "s.jpg", LIMITS, 512).rgb, PALETTE, 5.0)
     assert abs(png.palette_share - jpg.palette_share) < 0.1
     assert near_duplicate_clusters([png.phash, jpg.phash], 6) == [0, 0]
+
+
+def test_blocked_pairs_equal_the_full_distance_matrix() -> None:
+    rng = np.random.default_rng(0)
+    hashes = [f"{int(x):016x}" for x in rng.integers(0, 2**63, 700)]
+    hashes[5] = hashes[650]
+    hashes[7] = f"{int(hashes[650], 16) ^ 0b1011:016x}"  # 3 bits away
+    full = hamming_matrix(hashes)
+    expected = {(int(i), int(j)) for i, j in zip(*np.nonzero(np.triu(full <= 6, 1)), strict=True)}
+    assert {tuple(map(int, p)) for p in close_pairs(hashes, 6, block=64)} == expected
+    assert {(5, 650), (5, 7), (7, 650)} <= expected
