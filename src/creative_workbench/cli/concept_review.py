@@ -15,6 +15,7 @@ from creative_workbench.config import Workspace, load_project
 from creative_workbench.errors import WorkbenchError
 
 out = Console(soft_wrap=True)  # one line per problem, however long
+err = Console(stderr=True)
 
 ProjectOption = Annotated[str, typer.Option("--project", help="Project name under data/projects.")]
 RootOption = Annotated[
@@ -43,7 +44,8 @@ def import_command(
     loaded = load_project(project, Workspace.discover(root))
     given: dict[str, object] = {"folder": folder, "ocr": not no_ocr}
     given |= {k: v for k, v in (("executor", executor), ("workers", workers)) if v is not None}
-    result = IMPORT_FLOW.run(loaded, given)
+    with err.status(f"importing and prefiltering {safe(folder)} …"):
+        result = IMPORT_FLOW.run(loaded, given)
     print_result(result)
 
 
