@@ -17,7 +17,6 @@ from creative_workbench.concepts.generations import Generation
 from creative_workbench.concepts.linking import Link
 from creative_workbench.concepts.prefilter import (
     Measures,
-    PrefilterSettings,
     Verdict,
     aspect_name,
     check_aspect,
@@ -33,6 +32,7 @@ from creative_workbench.concepts.schemas_candidates import (
     CandidatesSchema,
     empty_candidates,
 )
+from creative_workbench.concepts.settings import PrefilterSettings
 from creative_workbench.errors import ConfigError, DataError
 from creative_workbench.placements import Placement, get_placement
 from creative_workbench.schemas import validate

@@ -21,8 +21,8 @@ from PIL import Image, UnidentifiedImageError
 from creative_workbench.atomic import atomic_write_bytes
 from creative_workbench.concepts.metadata import Embedded, read_embedded, text_chunks
 from creative_workbench.errors import MediaError
+from creative_workbench.media_files import is_image
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 FORMATS = {"PNG": "png", "JPEG": "jpeg", "WEBP": "webp"}
 GENERATIONS_DIR = "generations"
 ID_LENGTH = 12
@@ -69,8 +69,7 @@ def candidate_id(sha256: str) -> str:
 def image_files(folder: Path) -> tuple[list[Path], list[Path]]:
     """(image files by suffix, other files) directly inside FOLDER, sorted by name."""
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    images = [p for p in files if p.suffix.lower() in IMAGE_SUFFIXES]
-    return images, [p for p in files if p.suffix.lower() not in IMAGE_SUFFIXES]
+    return [p for p in files if is_image(p)], [p for p in files if not is_image(p)]
 
 
 def read_bytes(path: Path, limits: Limits) -> bytes:

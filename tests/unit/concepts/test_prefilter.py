@@ -12,7 +12,6 @@ from skimage import data
 from creative_workbench.concepts.candidates import Target, assess
 from creative_workbench.concepts.generations import Limits, read_generation
 from creative_workbench.concepts.prefilter import (
-    PrefilterSettings,
     Verdict,
     check_text,
     close_pairs,
@@ -22,6 +21,7 @@ from creative_workbench.concepts.prefilter import (
     near_duplicate_clusters,
     text_similarity,
 )
+from creative_workbench.concepts.settings import PrefilterSettings
 from creative_workbench.placements import get_placement
 
 SETTINGS = PrefilterSettings()

@@ -15,45 +15,25 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import cv2
-import numpy as np
 import polars as pl
 from pydantic import Field
 
-from creative_workbench.atomic import atomic_write_bytes
-from creative_workbench.concepts.candidates import (
-    assess,
-    brief_targets,
-    candidate_row,
-    finalise,
-    project_target,
-    read_candidates,
-)
-from creative_workbench.concepts.generations import (
-    Generation,
-    GenerationProblem,
-    Limits,
-    image_files,
-    read_bytes,
-    read_generation,
-    sha256_of,
-    store_copy,
-)
-from creative_workbench.concepts.linking import BriefIndex, link_image
-from creative_workbench.concepts.prefilter import (
-    Measures,
-    PrefilterSettings,
-    expected_text,
-    measure,
-)
+from creative_workbench.concepts.settings import PrefilterSettings
 from creative_workbench.config import Project
 from creative_workbench.errors import DataError, WorkbenchError
-from creative_workbench.pipeline.executors import open_executor
 from creative_workbench.pipeline.flows.base import Flow, FlowParams
 from creative_workbench.pipeline.store import Store, now_utc
 
+if TYPE_CHECKING:  # the image libraries load when the flow runs, not when flows are listed
+    import numpy as np
+
+    from creative_workbench.concepts.generations import Generation, Limits
+    from creative_workbench.concepts.prefilter import Measures
+
 BRIEFS_FILE = "concepts/briefs.parquet"
+GENERATIONS_FOLDER = "raw/generations"
 CANDIDATES_FILE = "concepts/candidates.parquet"
 RESTORE = "restore"
 
@@ -61,7 +41,7 @@ RESTORE = "restore"
 class ConceptImportParams(FlowParams):
     """Parameters of `concepts.import` (every default lives here or in PrefilterSettings)."""
 
-    folder: Path
+    folder: Path | None = Field(None, description=f"None: PROJECT/{GENERATIONS_FOLDER}")
     executor: str = Field("thread", description="thread, process or dask://HOST:PORT")
     workers: int | None = Field(None, ge=1, description="None: one per core")
     ocr: bool = Field(True, description="read text where the prompt asks for words")
@@ -123,6 +103,18 @@ def analyse_file(
     path: Path, settings: PrefilterSettings, palette: tuple[str, ...], tolerance: float, dest: Path
 ) -> Analysed:
     """Decode, copy into DEST (concepts/) and measure one file (a worker task)."""
+    import cv2
+    import numpy as np
+
+    from creative_workbench.concepts.generations import (
+        GenerationProblem,
+        Limits,
+        read_bytes,
+        read_generation,
+        store_copy,
+    )
+    from creative_workbench.concepts.prefilter import expected_text, measure
+
     limits = Limits(settings.max_pixels, round(settings.max_file_mb * 1e6))
     data = read_bytes(path, limits)
     generation = read_generation(path, limits, settings.analysis_side, data)
@@ -166,6 +158,8 @@ def _new_files(
     paths: list[Path], known: set[str], limits: Limits, result: ImportResult
 ) -> list[Path]:
     """Files whose bytes are not imported yet (read errors become problems)."""
+    from creative_workbench.concepts.generations import GenerationProblem, read_bytes, sha256_of
+
     fresh: list[Path] = []
     for path in paths:
         try:
@@ -183,7 +177,20 @@ def _new_files(
 
 def import_generations(project: Project, params: ConceptImportParams) -> ImportResult:
     """Body of `concepts.import` (see the module docstring)."""
-    folder = Path(params.folder).expanduser()
+    from creative_workbench.concepts.candidates import (
+        assess,
+        brief_targets,
+        candidate_row,
+        finalise,
+        project_target,
+        read_candidates,
+    )
+    from creative_workbench.concepts.generations import GenerationProblem, Limits, image_files
+    from creative_workbench.concepts.linking import BriefIndex, link_image
+    from creative_workbench.concepts.prefilter import expected_text
+    from creative_workbench.pipeline.executors import open_executor
+
+    folder = Path(params.folder or project.root / GENERATIONS_FOLDER).expanduser()
     if not folder.is_dir():
         raise WorkbenchError(f"{folder}: no such folder; name the folder of generated images")
     settings = params.prefilter
@@ -234,6 +241,8 @@ def import_generations(project: Project, params: ConceptImportParams) -> ImportR
 
 
 def _write(path: Path, table: pl.DataFrame) -> None:
+    from creative_workbench.atomic import atomic_write_bytes
+
     buffer = io.BytesIO()
     table.write_parquet(buffer)
     atomic_write_bytes(path, buffer.getvalue())
@@ -241,6 +250,8 @@ def _write(path: Path, table: pl.DataFrame) -> None:
 
 def restore(project: Project, candidate_id: str, by: str, reason: str) -> pl.DataFrame:
     """A reviewer puts an auto-discarded candidate back; recorded in state.db, table updated."""
+    from creative_workbench.concepts.candidates import read_candidates
+
     names = {r.name for r in project.config.reviewers}
     if by not in names:
         raise WorkbenchError(
