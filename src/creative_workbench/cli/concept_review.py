@@ -67,7 +67,8 @@ def print_result(result) -> None:
         out.print(f"  {safe(name)}: {safe(note)}", highlight=False)
     reasons = ", ".join(f"{flag} {n}" for flag, n in summary["discarded_by_reason"].items())
     out.print(
-        f"auto-discarded: {summary['auto_discarded']}" + (f" ({reasons})" if reasons else ""),
+        f"auto-discarded (all candidates): {summary['auto_discarded']}"
+        + (f" ({reasons})" if reasons else ""),
         highlight=False,
     )
     if result.ignored:

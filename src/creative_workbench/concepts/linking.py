@@ -122,10 +122,7 @@ def link_image(embedded: Embedded, file_stem: str, index: BriefIndex, min_overla
     link = _by_id(ids_in([file_stem], index.ids), "filename", "file name")
     if link is not None and link.brief_id is not None:
         return link
-    if link is not None:
-        notes.append(link.note)
+    notes.append(link.note if link is not None else "no known brief id in the file name")
     if embedded.tool == "none":
         notes.insert(0, "no generation metadata")
-    if not notes or all("no brief" not in n for n in notes):
-        notes.append("no brief id in the file name")
     return Link(None, "none", "; ".join(notes))

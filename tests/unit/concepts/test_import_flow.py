@@ -71,7 +71,8 @@ def imported(tmp_path_factory: pytest.TempPathFactory):
     made = [StandIn(**item) for item in json.loads((folder / TRUTH_FILE).read_text("utf-8"))]
     (gens / "notes.txt").write_text("not an image", "utf-8")
     project = load_project("acme", Workspace.discover(root))
-    result = IMPORT_FLOW.run(project, folder=gens)
+    result = IMPORT_FLOW.run(project)  # default folder: PROJECT/raw/generations
+    assert gens == folder / "raw" / "generations"
     return gens, project, made, result
 
 
@@ -195,7 +196,7 @@ def test_cli_prints_counts_unlinked_and_problems(tmp_path: Path) -> None:
     assert lines[1].startswith("no concepts/briefs.parquet yet")
     assert lines[2] == "linked to a brief: none"  # no briefs: no id can be confirmed
     assert lines[3] == "unlinked (kept): 16" and "IMG_4821.png" in result.output
-    assert "auto-discarded: " in result.output and "aspect 1" in result.output
+    assert "auto-discarded (all candidates): " in result.output and "aspect 1" in result.output
     assert "problems: 1" in result.output and "truncated" in result.output
     assert (folder / CANDIDATES_FILE).is_file()
 
