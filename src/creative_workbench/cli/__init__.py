@@ -70,6 +70,16 @@ COMMANDS: tuple[LazyCommand, ...] = (
         "webapp",
         "Serve the project's ads explorer (filters, cards, boards) at http://127.0.0.1:PORT/.",
     ),
+    LazyCommand(
+        "deliver",
+        "delivery",
+        "Build the delivery package for the latest sign-off: QA-passed or waived files only.",
+    ),
+    LazyCommand(
+        "verify-delivery",
+        "delivery",
+        "Re-hash delivery packages against manifest and seal; exit 1 on any mismatch.",
+    ),
 )
 
 
