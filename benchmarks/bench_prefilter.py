@@ -5,9 +5,9 @@ PNG with ComfyUI `prompt`/`workflow` chunks naming one of 20 briefs. Then the wh
 `concepts.import` flow runs on them (read, SHA-256, decode, copy into concepts/generations/,
 link, measure, score, cluster, write candidates.parquet) in four ways:
 
-- thread pool, one worker per core, 512 px analysis copy (the default);
-- the same with one worker (a plain sequential loop);
-- a process pool with one worker per core;
+- a process pool, one worker per core, 512 px analysis copy (the default);
+- one worker (a plain sequential loop);
+- a thread pool with one thread per core (decoding releases the GIL, the rest does not);
 - the default pool analysing at full resolution (analysis_side = 1024).
 
 The machine may be shared, so CPU time (this process and its children) is printed beside
@@ -120,11 +120,11 @@ def main() -> None:
         cores = os.cpu_count() or 1
         print(f"{cores} cores; load average {os.getloadavg()[0]:.1f} (machine may be shared)")
         common = {"ocr": False}
-        best = run(root, folder, f"default: {cores} threads, 512 px analysis", **common)
+        best = run(root, folder, f"default: {cores} processes, 512 px analysis", **common)
         run(root, folder, "sequential: 1 worker, 512 px analysis", workers=1, **common)
-        run(root, folder, f"process pool: {cores} workers, 512 px", executor="process", **common)
+        run(root, folder, f"thread pool: {cores} threads, 512 px", executor="thread", **common)
         full = {"analysis_side": SIDE}
-        run(root, folder, f"full resolution: {cores} threads, 1024 px", prefilter=full, **common)
+        run(root, folder, f"full resolution: {cores} processes, 1024 px", prefilter=full, **common)
         print(f"target ≤ 60 s for 1,000 images: default took {best:.1f} s for {args.count}")
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -28,7 +28,7 @@ def import_command(
     folder: Annotated[Path, typer.Argument(help="Folder of generated PNG/JPEG/WebP images.")],
     project: ProjectOption,
     executor: Annotated[
-        str | None, typer.Option(help="thread (default), process, or dask://HOST:PORT.")
+        str | None, typer.Option(help="process (default), thread, or dask://HOST:PORT.")
     ] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Parallel workers.")] = None,
     no_ocr: Annotated[

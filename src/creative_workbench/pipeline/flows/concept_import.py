@@ -42,7 +42,7 @@ class ConceptImportParams(FlowParams):
     """Parameters of `concepts.import` (every default lives here or in PrefilterSettings)."""
 
     folder: Path | None = Field(None, description=f"None: PROJECT/{GENERATIONS_FOLDER}")
-    executor: str = Field("thread", description="thread, process or dask://HOST:PORT")
+    executor: str = Field("process", description="process, thread or dask://HOST:PORT")
     workers: int | None = Field(None, ge=1, description="None: one per core")
     ocr: bool = Field(True, description="read text where the prompt asks for words")
     prefilter: PrefilterSettings = Field(default_factory=PrefilterSettings)
