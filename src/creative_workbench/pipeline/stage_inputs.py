@@ -1,0 +1,156 @@
+"""What each stage works on, as a fingerprint: when it changes, the stage has new work.
+
+research: the bytes of raw/ads/; concepts: research's latest sign-off; production: the
+concepts' latest approval; qa: the sha256 set of deliverables/; delivery: QA's latest pass
+(or full waiver); scoring: the bytes of raw/performance/ and the ISO week (a weekly loop).
+A stage whose fingerprint is None waits, with the reason given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from creative_workbench.config import Project
+
+IGNORED_PREFIXES = (".", "~$")  # hidden files, editor locks, our own temps
+IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A stage's inputs: their FINGERPRINT, or None and the REASON the stage waits."""
+
+    fingerprint: str | None
+    reason: str = ""
+
+
+def input_files(folder: Path) -> Iterator[Path]:
+    """Files under FOLDER in a stable order (hidden, temporary and partial files skipped)."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):
+        name = path.name
+        if name.startswith(IGNORED_PREFIXES) or name.endswith(IGNORED_SUFFIXES):
+            continue
+        if path.is_file():
+            yield path
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of PATH's bytes (hex)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def folder_digests(folder: Path) -> dict[str, str]:
+    """Relative path -> sha256 for every input file under FOLDER (missing folder: empty).
+
+    A file that vanishes between listing and reading is left out (it is no longer input).
+    """
+    digests = {}
+    for path in input_files(folder):
+        try:
+            digests[path.relative_to(folder).as_posix()] = file_sha256(path)
+        except FileNotFoundError:
+            continue
+    return digests
+
+
+def combine(parts: Mapping[str, str]) -> str:
+    """One short fingerprint for a name -> digest mapping."""
+    text = "\n".join(f"{name}\t{digest}" for name, digest in sorted(parts.items()))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _folder_inputs(folder: Path, label: str, what: str, extra: str = "") -> Inputs:
+    digests = folder_digests(folder)
+    if not digests:
+        return Inputs(None, f"waiting for {what} in {label}")
+    return Inputs(combine(digests) + extra)
+
+
+def _after(stage: str, done: Mapping[str, int], what: str) -> Inputs:
+    if stage not in done:
+        return Inputs(None, f"waiting for {what}")
+    return Inputs(f"{stage}@{done[stage]}")
+
+
+def iso_week(now: datetime | None = None) -> str:
+    """The ISO week of NOW (default: now, UTC) as YYYY-Www."""
+    year, week, _ = (now or datetime.now(UTC)).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def stage_inputs(project: Project, done: Mapping[str, int]) -> dict[str, Inputs]:
+    """Every stage's inputs; DONE maps each stage to its latest `done` event id."""
+    finders: dict[str, Callable[[], Inputs]] = {
+        "research": lambda: _folder_inputs(
+            project.raw_ads_dir, "raw/ads/", "competitor ad exports"
+        ),
+        "concepts": lambda: _after("research", done, "the strategist's research sign-off"),
+        "production": lambda: _after("concepts", done, "the creative lead's concept approval"),
+        "qa": lambda: _folder_inputs(project.deliverables_dir, "deliverables/", "files to QA"),
+        "delivery": lambda: _after("qa", done, "deliverables that passed QA (or are waived)"),
+        "scoring": lambda: _folder_inputs(
+            project.raw_performance_dir,
+            "raw/performance/",
+            "performance exports",
+            extra=f"@{iso_week()}",
+        ),
+    }
+    return {stage: find() for stage, find in finders.items()}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A failing QA finding on a current deliverable, named FILE::CHECK for waivers."""
+
+    file: str
+    check_id: str
+    sha256: str
+    message: str
+
+    @property
+    def subject(self) -> str:
+        """The waiver's subject: the finding on this exact version of the file."""
+        return f"{self.file}::{self.check_id}@{self.sha256[:12]}"
+
+    @property
+    def name(self) -> str:
+        """What a producer types after --finding."""
+        return f"{self.file}::{self.check_id}"
+
+
+def failing_findings(conn: sqlite3.Connection, project: Project) -> list[Finding]:
+    """`fail` findings of each current deliverable's latest QA run (from qa_results)."""
+    current = {
+        path.resolve(): path.relative_to(project.deliverables_dir).as_posix()
+        for path in input_files(project.deliverables_dir)
+    }
+    rows = conn.execute(
+        "SELECT r.file, r.check_id, coalesce(r.sha256, ''), r.message FROM qa_results r"
+        " JOIN (SELECT file, run_id FROM qa_results WHERE id IN"
+        "  (SELECT max(id) FROM qa_results GROUP BY file)) latest"
+        " ON r.file = latest.file AND r.run_id = latest.run_id"
+        " WHERE r.severity = 'fail' ORDER BY r.file, r.check_id"
+    ).fetchall()
+    found = []
+    for file, check_id, digest, message in rows:
+        name = current.get(Path(file).resolve())
+        if name is not None:
+            found.append(Finding(name, check_id, digest, message))
+    return found
+
+
+def waived_subjects(conn: sqlite3.Connection) -> set[str]:
+    """Subjects of QA findings a producer has waived (latest decision per subject stands)."""
+    rows = conn.execute(
+        "SELECT subject, decision FROM decisions WHERE id IN"
+        " (SELECT max(id) FROM decisions WHERE stage = 'qa' GROUP BY subject)"
+    ).fetchall()
+    return {subject for subject, decision in rows if decision == "waive"}
