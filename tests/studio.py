@@ -15,8 +15,7 @@ REVIEWERS = {
 STUDIO_TOML = PROJECT_TOML.replace(
     '[[reviewers]]\nname = "Maya Okafor"\nrole = "creative lead"\n',
     "".join(
-        f'[[reviewers]]\nname = "{name}"\nrole = "{role}"\n\n'
-        for role, name in REVIEWERS.items()
+        f'[[reviewers]]\nname = "{name}"\nrole = "{role}"\n\n' for role, name in REVIEWERS.items()
     ),
 )
 ADS_CSV = "ad_id,page_name,ad_creative_body\n1,Stridewell,Run further. Shop now\n"

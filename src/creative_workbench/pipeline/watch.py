@@ -26,7 +26,9 @@ def changed_project(projects_dir: Path, path: str) -> str | None:
         parts = Path(path).relative_to(projects_dir).parts
     except ValueError:
         return None
-    if len(parts) < 3 or parts[1] not in WATCHED:
+    # The watched folder itself counts: files copied into a new folder can land before the
+    # watcher follows it, and a tick re-reads the whole folder anyway.
+    if len(parts) < 2 or parts[1] not in WATCHED:
         return None
     name = parts[-1]
     if name.startswith(IGNORED_PREFIXES) or name.endswith(IGNORED_SUFFIXES):

@@ -44,9 +44,7 @@ def test_checkpoints_belong_to_the_named_roles() -> None:
     }
     human = {(t.stage, t.trigger) for t in stages.TRANSITIONS if t.by != stages.SYSTEM}
     assert human == {
-        (stage, trigger)
-        for stage in stages.CHECKPOINTS
-        for trigger in ("approve", "reject")
+        (stage, trigger) for stage in stages.CHECKPOINTS for trigger in ("approve", "reject")
     } | {("qa", "waive"), ("qa", "waived")}
     # People decide only on a stage waiting for them; the system never takes a decision.
     for row in stages.TRANSITIONS:
