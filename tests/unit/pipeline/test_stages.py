@@ -85,14 +85,18 @@ def test_state_is_derived_from_append_only_events(tmp_path) -> None:
     assert found["concepts"].state == stages.WAITING
     events = store.events("stage.transition")
     assert events.height == 2 and set(events["who"]) == {"cron"}
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        with store.transaction() as conn:
-            conn.execute("DELETE FROM events")
+    with (
+        pytest.raises(sqlite3.IntegrityError, match="append-only"),
+        store.transaction() as conn,
+    ):
+        conn.execute("DELETE FROM events")
 
 
 def test_an_undeclared_move_is_refused_and_writes_nothing(tmp_path) -> None:
     store = Store(tmp_path / "state.db")
-    with pytest.raises(stages.TransitionRefused, match="no 'approve' transition from waiting"):
-        with store.transaction() as conn:
-            stages.record_transition(conn, "research", "approve", who="x", at=now_utc())
+    with (
+        pytest.raises(stages.TransitionRefused, match="no 'approve' transition from waiting"),
+        store.transaction() as conn,
+    ):
+        stages.record_transition(conn, "research", "approve", who="x", at=now_utc())
     assert store.events().height == 0
