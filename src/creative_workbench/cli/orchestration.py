@@ -8,12 +8,23 @@ returns 1 when a stage failed during the tick, else 0; refusals exit 2 with one 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from creative_workbench.errors import WorkbenchError
+
+# C0 controls except tab and newline, DEL and C1, as cli/output.py replaces them; status
+# prints plain text (no rich: it must stay fast over many projects).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(text: object) -> str:
+    """TEXT on one line with control characters shown as U+FFFD."""
+    return " ".join(CONTROL.sub("\ufffd", str(text)).split())
+
 
 ROOT_OPTION = typer.Option(
     "--root", help="Workspace folder holding data/ (default: current folder)."
@@ -119,8 +130,6 @@ def status_command(
 
 def status_lines(found) -> list[str]:
     """Plain lines for the status of each project (names and reasons printed as given)."""
-    from creative_workbench.cli.output import safe
-
     lines = []
     for status in found:
         if status.error:

@@ -128,10 +128,6 @@ class Finding:
 
 def failing_findings(conn: sqlite3.Connection, project: Project) -> list[Finding]:
     """`fail` findings of each current deliverable's latest QA run (from qa_results)."""
-    current = {
-        path.resolve(): path.relative_to(project.deliverables_dir).as_posix()
-        for path in input_files(project.deliverables_dir)
-    }
     rows = conn.execute(
         "SELECT r.file, r.check_id, coalesce(r.sha256, ''), r.message FROM qa_results r"
         " JOIN (SELECT file, run_id FROM qa_results WHERE id IN"
@@ -139,10 +135,18 @@ def failing_findings(conn: sqlite3.Connection, project: Project) -> list[Finding
         " ON r.file = latest.file AND r.run_id = latest.run_id"
         " WHERE r.severity = 'fail' ORDER BY r.file, r.check_id"
     ).fetchall()
+    if not rows:
+        return []
+    folder = project.deliverables_dir.resolve()  # QA records resolved paths
+    current = {
+        folder / p.relative_to(project.deliverables_dir): p
+        for p in input_files(project.deliverables_dir)
+    }
     found = []
     for file, check_id, digest, message in rows:
-        name = current.get(Path(file).resolve())
-        if name is not None:
+        path = current.get(Path(file))
+        if path is not None:
+            name = path.relative_to(project.deliverables_dir).as_posix()
             found.append(Finding(name, check_id, digest, message))
     return found
 

@@ -164,8 +164,15 @@ def states_from_rows(rows: Iterable[tuple[int, str, str, str]]) -> dict[str, Sta
 
 
 def read_states(conn: sqlite3.Connection) -> dict[str, StageState]:
-    """Every stage's current state, read on an open state.db connection."""
-    return states_from_rows(conn.execute(LATEST_SQL, (EVENT,)).fetchall())
+    """Every stage's current state, read on an open state.db connection (a database
+    without an events table yet: every stage is in its initial state)."""
+    try:
+        rows = conn.execute(LATEST_SQL, (EVENT,)).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" not in str(exc):
+            raise
+        rows = []
+    return states_from_rows(rows)
 
 
 def last_done(conn: sqlite3.Connection) -> dict[str, int]:
@@ -197,16 +204,9 @@ def project_states(state_db: Path) -> dict[str, StageState]:
     if conn is None:
         return states_from_rows(())
     try:
-        return read_states(conn) if has_events(conn) else states_from_rows(())
+        return read_states(conn)
     finally:
         conn.close()
-
-
-def has_events(conn: sqlite3.Connection) -> bool:
-    row = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'"
-    ).fetchone()
-    return row is not None
 
 
 class TransitionRefused(Exception):

@@ -67,8 +67,9 @@ def project_status(project: Project) -> ProjectStatus:
     states, failure, findings = stages.states_from_rows(()), None, []
     if conn is not None:
         try:
-            if stages.has_events(conn):
-                states, failure = stages.read_states(conn), stages.last_failure(conn)
+            states = stages.read_states(conn)
+            if any(s.event_id for s in states.values()):
+                failure = stages.last_failure(conn)
                 if states["qa"].state == stages.NEEDS_DECISION:
                     waived = waived_subjects(conn)
                     found = failing_findings(conn, project)

@@ -102,9 +102,8 @@ def _snapshot(project: Project) -> tuple[dict[str, stages.StageState], dict[str,
     if conn is None:
         return stages.states_from_rows(()), {}
     try:
-        if not stages.has_events(conn):
-            return stages.states_from_rows(()), {}
-        return stages.read_states(conn), stages.last_done(conn)
+        current = stages.read_states(conn)
+        return current, stages.last_done(conn) if any(s.event_id for s in current.values()) else {}
     finally:
         conn.close()
 
