@@ -1,0 +1,126 @@
+"""`workbench tick | status | approve | reject` as a user (or cron) runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from creative_workbench.config import Workspace, load_project
+from creative_workbench.pipeline import stages
+from creative_workbench.pipeline.store import Store, now_utc
+from tests.cli_run import assert_one_line_error, workbench
+from tests.studio import REVIEWERS, make_studio
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    make_studio(tmp_path)
+    return tmp_path
+
+
+def move(root: Path, stage: str, *triggers: str, reason: str = "") -> None:
+    """System moves as a tick makes them (for stages whose flow is not under test here)."""
+    project = load_project("acme", Workspace(root))
+    with Store(project.state_db).transaction() as conn:
+        for trigger in triggers:
+            stages.record_transition(conn, stage, trigger, who="tick", at=now_utc(), reason=reason)
+
+
+def written(root: Path) -> tuple[int, int]:
+    store = Store(root / "data" / "projects" / "acme" / "state.db")
+    return store.events().height, store.query("SELECT id FROM decisions").height
+
+
+def test_status_exit_codes_follow_the_projects(root: Path) -> None:
+    fine = workbench("status", "--json", cwd=root)
+    assert fine.returncode == 0, fine.stderr
+    (project,) = json.loads(fine.stdout)
+    assert (project["project"], project["stage"], project["state"]) == (
+        "acme",
+        "research",
+        "waiting",
+    )
+
+    move(root, "research", "inputs", "start", "finish")
+    asked = workbench("status", cwd=root)
+    assert asked.returncode == 3, asked.stderr
+    assert "research: waiting on strategist (Sam Ortiz) since 20" in asked.stdout
+
+    move(root, "scoring", "inputs", "start", "fail", reason="DataError: perf.csv: no clicks column")
+    failed = workbench("status", "--project", "acme", "--json", cwd=root)
+    assert failed.returncode == 1
+    (project,) = json.loads(failed.stdout)
+    assert project["last_failure"]["reason"] == "DataError: perf.csv: no clicks column"
+    assert project["waiting_on"][0]["names"] == ["Sam Ortiz"]
+    assert project["exit_code"] == 1
+
+
+def test_approve_and_reject_record_who_and_why(root: Path) -> None:
+    move(root, "research", "inputs", "start", "finish")
+    done = workbench(
+        "approve", "research", "--project", "acme", "--by", REVIEWERS["strategist"],
+        "--reason", "gaps are real", cwd=root,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "acme: research approve by Sam Ortiz: now done"
+    move(root, "delivery", "inputs")
+    back = workbench(
+        "reject", "delivery", "--project", "acme", "--by", REVIEWERS["senior reviewer"],
+        "--reason", "end card is wrong", cwd=root,
+    )  # fmt: skip
+    assert back.returncode == 0, back.stderr
+    rows = Store(root / "data" / "projects" / "acme" / "state.db").query(
+        "SELECT who, stage, decision, note FROM decisions ORDER BY id"
+    )
+    assert rows.rows() == [
+        ("Sam Ortiz", "research", "approve", "gaps are real"),
+        ("Ines Larsen", "delivery", "reject", "end card is wrong"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        (("approve", "research", "--by", "Mallory"), ("refused:", "'Mallory' is not a reviewer")),
+        (("approve", "research", "--by", "Tom Reyes"), ("refused:", "needs the strategist role")),
+        (("reject", "concepts", "--by", "Maya Okafor"), ("concepts of project acme is waiting",)),
+        (("approve", "production", "--by", "Tom Reyes"), ("has no human checkpoint",)),
+        (("approve", "qa", "--by", "Tom Reyes"), ("qa of project acme is waiting",)),
+    ],
+)
+def test_refused_decisions_print_one_line_and_write_nothing(root: Path, args, needles) -> None:
+    move(root, "research", "inputs", "start", "finish")
+    before = written(root)
+    result = workbench(*args, "--project", "acme", "--reason", "because", cwd=root)
+    assert_one_line_error(result, *needles)
+    assert written(root) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("tick",), "pass --project NAME or --all"),
+        (("tick", "--all", "--project", "acme"), "pass --project NAME or --all"),
+        (("tick", "--project", "nope"), "project 'nope' not found"),
+        (("status", "--project", "nope"), "project 'nope' not found"),
+        (("tick", "--all", "--executor", "carrier-pigeon"), "unknown executor"),
+    ],
+)
+def test_tick_and_status_usage_errors(root: Path, args, needle) -> None:
+    (root / "data" / "projects" / "acme" / "deliverables").mkdir()
+    (root / "data" / "projects" / "acme" / "deliverables" / "cut.txt").write_text("v1")
+    assert_one_line_error(workbench(*args, cwd=root), needle)
+
+
+def test_tick_prints_what_moved_then_nothing(root: Path) -> None:
+    (root / "data" / "projects" / "acme" / "raw" / "ads").joinpath("export.csv").unlink()
+    (root / "data" / "projects" / "acme" / "deliverables").mkdir()
+    (root / "data" / "projects" / "acme" / "deliverables" / "cut.txt").write_text("v1")
+    first = workbench("tick", "--all", "--no-reports", "--json", cwd=root)
+    assert first.returncode == 0, first.stderr
+    (report,) = json.loads(first.stdout)
+    assert report["moves"][0]["stage"] == "qa" and report["moves"][0]["trigger"] == "inputs"
+    again = workbench("tick", "--project", "acme", "--no-reports", cwd=root)
+    assert (again.returncode, again.stdout.strip()) == (0, "acme: nothing to do")
