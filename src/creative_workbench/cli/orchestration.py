@@ -137,6 +137,7 @@ def status_lines(found) -> list[str]:
             continue
         since = f" since {status.since}" if status.since else ""
         lines.append(f"{status.project}: {status.stage} {status.state}{since}")
+        lines.append("  " + " · ".join(f"{k} {v['state']}" for k, v in status.stages.items()))
         for wait in status.waiting_on:
             who = ", ".join(wait.names) or f"nobody holds the role {wait.role!r} yet"
             lines.append(f"  {wait.stage}: waiting on {wait.role} ({safe(who)}) since {wait.since}")

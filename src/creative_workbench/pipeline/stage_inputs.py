@@ -67,17 +67,28 @@ def combine(parts: Mapping[str, str]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _folder_inputs(folder: Path, label: str, what: str, extra: str = "") -> Inputs:
+# What each stage waits for while its inputs are missing (status shows it too).
+WAITING_FOR: dict[str, str] = {
+    "research": "competitor ad exports in raw/ads/",
+    "concepts": "the strategist's research sign-off",
+    "production": "the creative lead's concept approval",
+    "qa": "files to QA in deliverables/",
+    "delivery": "deliverables that passed QA (or are waived)",
+    "scoring": "performance exports in raw/performance/",
+}
+
+
+def _folder_inputs(stage: str, folder: Path, extra: str = "") -> Inputs:
     digests = folder_digests(folder)
     if not digests:
-        return Inputs(None, f"waiting for {what} in {label}")
+        return Inputs(None, f"waiting for {WAITING_FOR[stage]}")
     return Inputs(combine(digests) + extra)
 
 
-def _after(stage: str, done: Mapping[str, int], what: str) -> Inputs:
-    if stage not in done:
-        return Inputs(None, f"waiting for {what}")
-    return Inputs(f"{stage}@{done[stage]}")
+def _after(stage: str, upstream: str, done: Mapping[str, int]) -> Inputs:
+    if upstream not in done:
+        return Inputs(None, f"waiting for {WAITING_FOR[stage]}")
+    return Inputs(f"{upstream}@{done[upstream]}")
 
 
 def iso_week(now: datetime | None = None) -> str:
@@ -89,18 +100,13 @@ def iso_week(now: datetime | None = None) -> str:
 def stage_inputs(project: Project, done: Mapping[str, int]) -> dict[str, Inputs]:
     """Every stage's inputs; DONE maps each stage to its latest `done` event id."""
     finders: dict[str, Callable[[], Inputs]] = {
-        "research": lambda: _folder_inputs(
-            project.raw_ads_dir, "raw/ads/", "competitor ad exports"
-        ),
-        "concepts": lambda: _after("research", done, "the strategist's research sign-off"),
-        "production": lambda: _after("concepts", done, "the creative lead's concept approval"),
-        "qa": lambda: _folder_inputs(project.deliverables_dir, "deliverables/", "files to QA"),
-        "delivery": lambda: _after("qa", done, "deliverables that passed QA (or are waived)"),
+        "research": lambda: _folder_inputs("research", project.raw_ads_dir),
+        "concepts": lambda: _after("concepts", "research", done),
+        "production": lambda: _after("production", "concepts", done),
+        "qa": lambda: _folder_inputs("qa", project.deliverables_dir),
+        "delivery": lambda: _after("delivery", "qa", done),
         "scoring": lambda: _folder_inputs(
-            project.raw_performance_dir,
-            "raw/performance/",
-            "performance exports",
-            extra=f"@{iso_week()}",
+            "scoring", project.raw_performance_dir, extra=f"@{iso_week()}"
         ),
     }
     return {stage: find() for stage, find in finders.items()}

@@ -12,7 +12,11 @@ from typing import Any
 from creative_workbench.config import Project, Workspace, load_project
 from creative_workbench.errors import WorkbenchError
 from creative_workbench.pipeline import stages
-from creative_workbench.pipeline.stage_inputs import failing_findings, waived_subjects
+from creative_workbench.pipeline.stage_inputs import (
+    WAITING_FOR,
+    failing_findings,
+    waived_subjects,
+)
 
 EXIT_OK = 0  # nothing failed, nobody is asked for a decision
 EXIT_FAILED = 1  # some stage failed (or a project cannot be read)
@@ -61,6 +65,13 @@ def _current(states: dict[str, stages.StageState]) -> stages.StageState:
     return moved[-1] if moved else states["research"]
 
 
+def _describe(state: stages.StageState) -> dict[str, Any]:
+    reason = state.payload.get("reason", "")
+    if state.state == stages.WAITING and not reason:
+        reason = f"waiting for {WAITING_FOR[state.stage]}"
+    return {"state": state.state, "since": state.since, "reason": reason}
+
+
 def project_status(project: Project) -> ProjectStatus:
     """PROJECT's status from its state.db (a project without one has not started)."""
     conn = stages.open_read_only(project.state_db)
@@ -89,10 +100,7 @@ def project_status(project: Project) -> ProjectStatus:
         stage=current.stage,
         state=current.state,
         since=current.since,
-        stages={
-            s: {"state": st.state, "since": st.since, "reason": st.payload.get("reason", "")}
-            for s, st in states.items()
-        },
+        stages={s: _describe(st) for s, st in states.items()},
         waiting_on=waiting,
         last_failure=failure,
     )
