@@ -164,7 +164,7 @@ def test_tick_all_reports_every_project_and_goes_past_a_broken_one(tmp_path: Pat
     assert found["busy"].moves and found["busy"].moves[0].stage == "research"
 
 
-@pytest.mark.parametrize("executor", ["process"])
+@pytest.mark.parametrize("executor", ["process", "dask://local"])
 def test_tick_all_fans_out_through_an_executor(tmp_path: Path, executor: str) -> None:
     for name in ("a", "b"):
         make_studio(tmp_path, name, ads=False)
