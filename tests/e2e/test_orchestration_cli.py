@@ -114,13 +114,41 @@ def test_tick_and_status_usage_errors(root: Path, args, needle) -> None:
     assert_one_line_error(workbench(*args, cwd=root), needle)
 
 
-def test_tick_prints_what_moved_then_nothing(root: Path) -> None:
-    (root / "data" / "projects" / "acme" / "raw" / "ads").joinpath("export.csv").unlink()
-    (root / "data" / "projects" / "acme" / "deliverables").mkdir()
-    (root / "data" / "projects" / "acme" / "deliverables" / "cut.txt").write_text("v1")
+def test_a_walk_from_research_sign_off_to_the_production_folder(root: Path) -> None:
+    """Sign-offs by the CLI; each tick moves what it can, then has nothing to do."""
+    folder = root / "data" / "projects" / "acme"
+    (folder / "raw" / "ads" / "export.csv").unlink()  # research is signed off below
+    (folder / "concepts").mkdir()
+    (folder / "concepts" / "briefs.json").write_text('[{"brief_id": "b1", "angle": "comfort"}]')
+    move(root, "research", "inputs", "start", "finish")
+    signed = workbench(
+        "approve", "research", "--project", "acme", "--by", "Sam Ortiz", "--reason", "go",
+        cwd=root,
+    )  # fmt: skip
+    assert signed.returncode == 0, signed.stderr
+
     first = workbench("tick", "--all", "--no-reports", "--json", cwd=root)
     assert first.returncode == 0, first.stderr
     (report,) = json.loads(first.stdout)
-    assert report["moves"][0]["stage"] == "qa" and report["moves"][0]["trigger"] == "inputs"
+    concepts = [(m["trigger"], m["target"]) for m in report["moves"] if m["stage"] == "concepts"]
+    assert concepts[0] == ("inputs", "ready") and concepts[-1][1] == "needs_decision"
+    asked = workbench("status", "--project", "acme", cwd=root)
+    assert (
+        asked.returncode == 3 and "concepts: waiting on creative lead (Maya Okafor)" in asked.stdout
+    )
+
+    approved = workbench(
+        "approve", "concepts", "--project", "acme", "--by", "Maya Okafor", "--reason", "keep",
+        cwd=root,
+    )  # fmt: skip
+    assert approved.returncode == 0, approved.stderr
+    second = workbench("tick", "--project", "acme", "--no-reports", cwd=root)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.splitlines()[-1] == "acme: production -> done (finish)"
+    assert (
+        json.loads((folder / "production" / "approved_briefs.json").read_text())[0]["brief_id"]
+        == "b1"
+    )
     again = workbench("tick", "--project", "acme", "--no-reports", cwd=root)
     assert (again.returncode, again.stdout.strip()) == (0, "acme: nothing to do")
+    assert workbench("status", cwd=root).returncode == 0
