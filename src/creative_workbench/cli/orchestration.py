@@ -145,6 +145,10 @@ def status_lines(found) -> list[str]:
         for stage, state in status.stages.items():
             if state["state"] == "failed":
                 lines.append(f"  {stage}: failed at {state['since']}: {safe(state['reason'])}")
+                lines.append(
+                    f"    re-runs when its inputs change, or: workbench tick --project "
+                    f"{status.project} --retry-failed"
+                )
         if status.last_failure and all(s["state"] != "failed" for s in status.stages.values()):
             failure = status.last_failure
             lines.append(

@@ -159,12 +159,18 @@ def tick(project: Project, settings: TickSettings | None = None) -> TickReport:
         return report
     try:
         with project_lock(project):
+            retried: set[str] = set()  # a stage is retried at most once per tick
             for _ in range(settings.max_passes):
-                moves = plan(project, settings)
+                moves = [
+                    m
+                    for m in plan(project, settings)
+                    if not (m.trigger == "retry" and m.stage in retried)
+                ]
                 if not moves:
                     break
                 for move in moves:
                     _apply(project, move, settings, report)
+                retried |= {m.stage for m in moves if m.trigger == "retry"}
     except TickBusyError as exc:
         report.skipped = str(exc)
     return report
@@ -204,7 +210,11 @@ def _run(project: Project, move: Move, settings: TickSettings, report: TickRepor
     if work is None:  # a part vanished between plan and run: stays ready
         return
     context = approval_context(project, "concepts" if move.stage == "production" else move.stage)
-    started = _record(project, move, pid=os.getpid(), host=socket.gethostname())
+    try:
+        started = _record(project, move, pid=os.getpid(), host=socket.gethostname())
+    except stages.TransitionRefused as exc:  # moved since the plan (e.g. a decision): replan
+        log.info("%s: %s", project.name, exc)
+        return
     report.moves.append(Move(move.stage, "start", target=started.state))
     try:
         outcome = work(project, settings, context)

@@ -174,3 +174,29 @@ def test_tick_all_fans_out_through_an_executor(tmp_path: Path, executor: str) ->
     found = tick_all(Workspace(tmp_path), executor, QUIET)
     assert [r.project for r in found] == ["a", "b"], time.perf_counter() - started
     assert all(r.moves[0].stage == "qa" for r in found)
+
+
+def test_a_failing_stage_fails_once_with_its_message_and_reruns_only_when_asked(
+    tmp_path: Path,
+) -> None:
+    make_studio(tmp_path, ads=False)
+    project = load(tmp_path)
+    project.concepts_dir.mkdir()
+    briefs = project.concepts_dir / "briefs.json"
+    briefs.write_text('{"brief_id": "b1"}', "utf-8")  # an object, not a list of briefs
+    sign_off(project, "research", "strategist")
+    tick(project, QUIET)
+    decide(project, "concepts", "approve", REVIEWERS["creative lead"], "go")
+
+    failed = tick(project, QUIET)
+    assert failed.failed and failed.moves[-1].target == stages.FAILED
+    reason = stages.project_states(project.state_db)["production"].payload["reason"]
+    assert reason.startswith(f"DataError: {briefs}: cannot read the briefs table")
+    assert tick(project, QUIET).moves == []  # unchanged inputs: not re-run on every tick
+
+    retry = TickSettings(reports=False, notify=False, retry_failed=True)
+    again = tick(project, retry)  # still broken: retried once in this tick, not in a loop
+    assert [m.trigger for m in again.moves] == ["retry", "start", "fail"]
+    briefs.write_text('[{"brief_id": "b1"}]', "utf-8")
+    assert tick(project, retry).moves[-1].target == stages.DONE
+    assert (project.root / "production" / "approved_briefs.json").is_file()
