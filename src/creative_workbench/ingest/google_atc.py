@@ -25,6 +25,7 @@ from creative_workbench.ingest.records import (
     to_json,
     to_utc,
 )
+from creative_workbench.ingest.sources import JSON_SUFFIXES, AdSource, SourceSample
 
 SOURCE = "google_atc"
 FORMATS = {"TEXT": "text", "IMAGE": "image", "VIDEO": "video"}
@@ -131,3 +132,27 @@ def _number(value: Any) -> float | None:
 
 def _text(value: Any) -> str | None:
     return None if value in (None, "") else str(value)
+
+
+def _is_parquet_export(sample: SourceSample) -> bool:
+    return "creative_id" in sample.columns and "region_stats" in sample.columns
+
+
+def _read(sample: SourceSample) -> pl.DataFrame:
+    if sample.suffix == ".parquet":
+        return read_google_atc(sample.path, sample.log)
+    return google_records_to_frame(sample.records, sample.path, sample.log)
+
+
+AD_SOURCES = (
+    AdSource(
+        SOURCE,
+        JSON_SUFFIXES | {".parquet"},
+        detect=lambda s: (
+            _is_parquet_export(s)
+            if s.suffix == ".parquet"
+            else is_google_atc_record(s.first_record)
+        ),
+        read=_read,
+    ),
+)

@@ -27,6 +27,7 @@ from creative_workbench.ingest.records import (
     to_json,
     to_utc,
 )
+from creative_workbench.ingest.sources import JSON_SUFFIXES, AdSource
 
 SOURCE = "meta_api"
 REQUIRED = ("id", "page_name", "ad_delivery_start_time")
@@ -179,3 +180,14 @@ def _locations(value: Any) -> list[str] | None:
         elif item is not None:
             names.append(str(item))
     return names
+
+
+AD_SOURCES = (
+    AdSource(
+        SOURCE,
+        JSON_SUFFIXES,
+        detect=lambda sample: is_meta_api_record(sample.first_record),
+        read=lambda sample: meta_records_to_frame(sample.records, sample.path, sample.log),
+        carries_copy=True,
+    ),
+)

@@ -22,6 +22,7 @@ from creative_workbench.ingest.records import (
     to_json,
     to_utc,
 )
+from creative_workbench.ingest.sources import JSON_SUFFIXES, AdSource
 
 SOURCE = "tiktok"
 
@@ -127,3 +128,14 @@ def _reach(reach: Any, row: dict, where: str, path: Path, log: QualityLog) -> No
 
 def _text(value: Any) -> str | None:
     return None if value in (None, "") else str(value)
+
+
+AD_SOURCES = (
+    AdSource(
+        SOURCE,
+        JSON_SUFFIXES,
+        detect=lambda sample: is_tiktok_record(sample.first_record),
+        read=lambda sample: tiktok_records_to_frame(sample.records, sample.path, sample.log),
+        carries_copy=True,
+    ),
+)

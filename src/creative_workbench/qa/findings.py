@@ -112,6 +112,11 @@ def worst(severities: Iterable[str]) -> Severity:
     return next(s for s, r in SEVERITY_RANK.items() if r == ranked)  # type: ignore[return-value]
 
 
+def blocks(severity: str, strict: bool = False) -> bool:
+    """The gate's verdict rule: a fail blocks delivery; a warning blocks only when STRICT."""
+    return severity == "fail" or (strict and severity == "warn")
+
+
 def fmt_time_range(start: float, end: float) -> str:
     """A time range as producers read it: '12.0-14.5 s'."""
     return f"{start:.1f}-{end:.1f} s"

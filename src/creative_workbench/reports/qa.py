@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from creative_workbench.qa.context import GateResult
-from creative_workbench.qa.findings import CHECK_IDS, SEVERITY_RANK
+from creative_workbench.qa.findings import CHECK_IDS, SEVERITY_RANK, blocks
 from creative_workbench.reports.theme import SEVERITY_COLOURS
 
 NOT_CHECKED = [
@@ -26,7 +26,7 @@ NOT_CHECKED = [
 def verdict_line(results: Sequence[GateResult], strict: bool = False) -> str:
     """One sentence: how many files pass, warn and fail, and whether the batch may ship."""
     counts = {s: sum(r.severity == s for r in results) for s in SEVERITY_RANK}
-    blocked = counts["fail"] or (strict and counts["warn"])
+    blocked = any(blocks(r.severity, strict) for r in results)
     return (
         f"{len(results)} deliverable(s): {counts['pass']} pass, {counts['warn']} with "
         f"warnings, {counts['fail']} fail — "
