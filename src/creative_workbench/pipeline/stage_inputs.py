@@ -2,7 +2,8 @@
 
 research: the bytes of raw/ads/; concepts: research's latest sign-off; production: the
 concepts' latest approval; qa: the sha256 set of deliverables/; delivery: QA's latest pass
-(or full waiver); scoring: the bytes of raw/performance/ and the ISO week (a weekly loop).
+(or full waiver); scoring: the bytes of raw/performance/, the promoted model and the ISO
+week (a weekly loop: a new week is new work).
 A stage whose fingerprint is None waits, with the reason given.
 """
 
@@ -74,8 +75,10 @@ WAITING_FOR: dict[str, str] = {
     "production": "the creative lead's concept approval",
     "qa": "files to QA in deliverables/",
     "delivery": "deliverables that passed QA (or are waived)",
-    "scoring": "performance exports in raw/performance/",
+    "scoring": "performance exports in raw/performance/ and a promoted model "
+    "(workbench train --promote)",
 }
+PROMOTED = "promoted.json"  # models/promoted.json names the promoted model (scoring registry)
 
 
 def _folder_inputs(stage: str, folder: Path, extra: str = "") -> Inputs:
@@ -89,6 +92,15 @@ def _after(stage: str, upstream: str, done: Mapping[str, int]) -> Inputs:
     if upstream not in done:
         return Inputs(None, f"waiting for {WAITING_FOR[stage]}")
     return Inputs(f"{upstream}@{done[upstream]}")
+
+
+def _scoring_inputs(project: Project) -> Inputs:
+    """The weekly loop: performance exports, the promoted model and the ISO week."""
+    promoted = project.models_dir / PROMOTED
+    if not promoted.is_file():
+        return Inputs(None, f"waiting for {WAITING_FOR['scoring']}")
+    extra = f"@{file_sha256(promoted)[:12]}@{iso_week()}"
+    return _folder_inputs("scoring", project.raw_performance_dir, extra=extra)
 
 
 def iso_week(now: datetime | None = None) -> str:
@@ -105,9 +117,7 @@ def stage_inputs(project: Project, done: Mapping[str, int]) -> dict[str, Inputs]
         "production": lambda: _after("production", "concepts", done),
         "qa": lambda: _folder_inputs("qa", project.deliverables_dir),
         "delivery": lambda: _after("delivery", "qa", done),
-        "scoring": lambda: _folder_inputs(
-            "scoring", project.raw_performance_dir, extra=f"@{iso_week()}"
-        ),
+        "scoring": lambda: _scoring_inputs(project),
     }
     return {stage: find() for stage, find in finders.items()}
 

@@ -1,9 +1,10 @@
 """What `workbench tick` runs for each stage once it is ready: flows, reports, folders.
 
-research: the `research` flow, then the competitive_analysis report; concepts: the
+research: the competitive_analysis report (it runs the `research` flow); concepts: the
 `concepts.briefs` flow when one is registered (else concepts are made by hand and go straight
-to the creative lead); production: the production folder; qa: the `qa` flow, then the
-qa_report; delivery: the delivery package; scoring: the `scoring` flow. Optional parts
+to the creative lead); production: the production folder; qa: the qa_report (it runs the
+`qa` flow); delivery: the delivery package; scoring: the performance_forecast report (the
+`scoring.forecast` flow). Without reports (`--no-reports`) the flows run alone. Optional parts
 (flows, delivery, notifications) are looked up by name, so a workspace without them still
 moves: the stage simply waits, and `workbench status` says why.
 """
@@ -43,9 +44,15 @@ FLOWS: dict[str, str] = {
     "research": "research",
     "concepts": "concepts.briefs",
     "qa": "qa",
-    "scoring": "scoring",
+    "scoring": "scoring.forecast",
 }
-REPORTS: dict[str, str] = {"research": "competitive_analysis", "qa": "qa_report"}
+# A stage's report runs its flow inside the notebook (recorded in flow_runs like any run),
+# so with reports on, the report *is* the stage's run: the flow never runs twice.
+REPORTS: dict[str, str] = {
+    "research": "competitive_analysis",
+    "qa": "qa_report",
+    "scoring": "performance_forecast",
+}
 
 
 @dataclass(frozen=True)
@@ -84,32 +91,29 @@ def workspace_of(project: Project) -> Workspace:
     return Workspace(project.root.parent.parent.parent)
 
 
-def _flow_summary(stage: str, project: Project) -> dict[str, Any]:
+def _flow_summary(stage: str, project: Project, settings: TickSettings) -> dict[str, Any]:
+    """Run STAGE's report (which runs its flow) or, without reports, the flow alone."""
+    name = FLOWS[stage]
+    if settings.reports and stage in REPORTS:
+        from creative_workbench.pipeline.runner import run_report
+
+        html = run_report(REPORTS[stage], project.name, workspace=workspace_of(project))
+        return {"flow": name, "report": REPORTS[stage], "html": str(html)}
     from creative_workbench.pipeline.flows import get_flow
 
-    result = get_flow(FLOWS[stage]).run(project)
+    result = get_flow(name).run(project)
     record = getattr(result, "summary_record", None)
-    return {"flow": FLOWS[stage], "result": dict(record()) if callable(record) else {}}
-
-
-def _report(stage: str, project: Project, settings: TickSettings) -> dict[str, Any]:
-    if not settings.reports:
-        return {}
-    from creative_workbench.pipeline.runner import run_report
-
-    html = run_report(REPORTS[stage], project.name, workspace=workspace_of(project))
-    return {"report": REPORTS[stage], "html": str(html)}
+    return {"flow": name, "result": dict(record()) if callable(record) else {}}
 
 
 def research_work(project: Project, settings: TickSettings, context: Mapping[str, Any]) -> Outcome:
     """Re-ingest and label the raw ads (research flow), then the competitive analysis."""
-    summary = _flow_summary("research", project)
-    return Outcome("finish", summary | _report("research", project, settings))
+    return Outcome("finish", _flow_summary("research", project, settings))
 
 
 def concepts_work(project: Project, settings: TickSettings, context: Mapping[str, Any]) -> Outcome:
     """Briefs (and cards) from the signed-off research, for the creative lead to approve."""
-    return Outcome("finish", _flow_summary("concepts", project))
+    return Outcome("finish", _flow_summary("concepts", project, settings))
 
 
 def production_work(
@@ -128,7 +132,7 @@ def qa_work(project: Project, settings: TickSettings, context: Mapping[str, Any]
     """The QA gate over deliverables/ and its report; passed unless findings stay open."""
     from creative_workbench.pipeline.checkpoints import open_qa_findings
 
-    summary = _flow_summary("qa", project) | _report("qa", project, settings)
+    summary = _flow_summary("qa", project, settings)
     still_open = open_qa_findings(project)
     summary["open_findings"] = [f.name for f in still_open]
     return Outcome("finish" if still_open else "passed", summary)
@@ -146,8 +150,8 @@ def delivery_work(project: Project, settings: TickSettings, context: Mapping[str
 
 
 def scoring_work(project: Project, settings: TickSettings, context: Mapping[str, Any]) -> Outcome:
-    """This week's scoring loop (the `scoring` flow)."""
-    return Outcome("finish", _flow_summary("scoring", project))
+    """This week's forecast with the promoted model (the `scoring.forecast` flow)."""
+    return Outcome("finish", _flow_summary("scoring", project, settings))
 
 
 WORK: dict[str, Work] = {
