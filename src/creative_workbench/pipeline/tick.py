@@ -57,8 +57,10 @@ class TickReport:
 
     @property
     def failed(self) -> bool:
-        """True when a stage failed during this tick (or the project could not be ticked)."""
-        return bool(self.error) or any(m.target == stages.FAILED for m in self.moves)
+        """True when a stage ended this tick failed (or the project could not be ticked); a
+        stale run that was re-run successfully does not count."""
+        last = {m.stage: m.target for m in self.moves}
+        return bool(self.error) or stages.FAILED in last.values()
 
     def lines(self) -> list[str]:
         """One line per move (or the skip/error), for the CLI."""
@@ -299,7 +301,8 @@ def tick_all(
 ) -> list[TickReport]:
     """Tick every project (or NAMES); those with work fan out through EXECUTOR.
 
-    Projects with nothing to do are found read-only here, so a quiet workspace opens no pool.
+    Projects with nothing to do are found read-only here, so a quiet workspace opens no pool;
+    a single project with work (and no EXECUTOR named) runs in this process.
     """
     from creative_workbench.pipeline.executors import open_executor
 
@@ -316,7 +319,9 @@ def tick_all(
             busy.append(name)
         else:
             reports[name] = TickReport(name)
-    if busy:
+    if len(busy) == 1 and executor is None:  # one project: no pool to start
+        reports[busy[0]] = tick_by_name(str(workspace.root), busy[0], settings)
+    elif busy:
         with open_executor(executor, max_workers=min(len(busy), os.cpu_count() or 1)) as pool:
             futures = {n: pool.submit(tick_by_name, str(workspace.root), n, settings) for n in busy}
             for name, future in futures.items():
