@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -152,3 +156,40 @@ def test_a_walk_from_research_sign_off_to_the_production_folder(root: Path) -> N
     again = workbench("tick", "--project", "acme", "--no-reports", cwd=root)
     assert (again.returncode, again.stdout.strip()) == (0, "acme: nothing to do")
     assert workbench("status", cwd=root).returncode == 0
+
+
+def test_watch_ticks_the_project_a_deliverable_lands_in(root: Path) -> None:
+    folder = root / "data" / "projects" / "acme"
+    (folder / "raw" / "ads" / "export.csv").unlink()
+    watcher = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "creative_workbench.cli",
+            "watch",
+            "--no-reports",
+            "--debounce",
+            "200",
+        ],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert watcher.stdout.readline().startswith("watching ")
+        time.sleep(3)  # the first pass (nothing to do) and the watcher start
+        (folder / "deliverables").mkdir()
+        (folder / "deliverables" / "cut_meta_reels_v1.txt").write_text("first cut")
+        seen = []
+        while not any("acme: qa -> failed" in line for line in seen):
+            line = watcher.stdout.readline()
+            assert line, f"watch ended early: {watcher.stderr.read()}"
+            seen.append(line.strip())
+        assert seen[0] == "acme: qa -> ready (inputs): new or changed inputs"
+        assert "no media files found" in seen[-1]  # a text file is not a deliverable
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        out, err = watcher.communicate(timeout=60)
+    assert watcher.returncode == 0, err
+    assert out.strip().endswith("stopped watching") and "Traceback" not in err

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import suppress
 from pathlib import Path
 from typing import Annotated
 
@@ -67,13 +68,18 @@ def tick_command(
         from creative_workbench.config import load_project
 
         load_project(project, workspace)
-    found = tick_all(workspace, executor, settings, names=names)
+
+    def show(line: str) -> None:  # a project ticked in this process: each move as it happens
+        print(safe(line), flush=True)
+
+    found = tick_all(workspace, executor, settings, names=names, on_move=None if as_json else show)
     if as_json:
         print(dump(found))
     else:
         for report in found:
-            for line in report.lines():
-                print(line)
+            if report.on_move is None or not report.moves:  # not shown yet
+                for line in report.lines():
+                    print(safe(line))
     if any(r.failed for r in found):
         raise typer.Exit(1)
 
@@ -101,10 +107,12 @@ def watch_command(
         for report in found:
             if report.moves or report.skipped or report.error:
                 for line in report.lines():
-                    print(line, flush=True)
+                    print(safe(line), flush=True)
 
     print(f"watching {workspace.projects_dir} (raw/, deliverables/); Ctrl-C stops", flush=True)
-    watch(workspace, TickSettings(reports=reports), executor, show, debounce_ms=debounce)
+    with suppress(KeyboardInterrupt):  # Ctrl-C during a tick: the tick recorded it
+        watch(workspace, TickSettings(reports=reports), executor, show, debounce_ms=debounce)
+    print("stopped watching", flush=True)
 
 
 def status_command(

@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import socket
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +54,18 @@ class TickReport:
     moves: list[Move] = field(default_factory=list)
     skipped: str = ""
     error: str = ""
+    on_move: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
+
+    def add(self, move: Move) -> None:
+        """Record MOVE and show it at once (ON_MOVE: e.g. the CLI printing progress)."""
+        self.moves.append(move)
+        if self.on_move is not None:
+            self.on_move(self.line(move))
+
+    def line(self, move: Move) -> str:
+        """One line for MOVE."""
+        reason = f": {move.reason}" if move.reason else ""
+        return f"{self.project}: {move.stage} -> {move.target} ({move.trigger}){reason}"
 
     @property
     def failed(self) -> bool:
@@ -70,11 +82,7 @@ class TickReport:
             return [f"{self.project}: skipped: {self.skipped}"]
         if not self.moves:
             return [f"{self.project}: nothing to do"]
-        return [
-            f"{self.project}: {m.stage} -> {m.target} ({m.trigger})"
-            + (f": {m.reason}" * bool(m.reason))
-            for m in self.moves
-        ]
+        return [self.line(m) for m in self.moves]
 
 
 @contextmanager
@@ -153,10 +161,15 @@ def plan(project: Project, settings: TickSettings | None = None) -> list[Move]:
     return moves
 
 
-def tick(project: Project, settings: TickSettings | None = None) -> TickReport:
-    """One idempotent pass over PROJECT (see the module docstring)."""
+def tick(
+    project: Project,
+    settings: TickSettings | None = None,
+    on_move: Callable[[str], None] | None = None,
+) -> TickReport:
+    """One idempotent pass over PROJECT (see the module docstring); ON_MOVE gets a line per
+    move as it is made."""
     settings = settings or TickSettings()
-    report = TickReport(project.name)
+    report = TickReport(project.name, on_move=on_move)
     if not plan(project, settings):
         return report
     try:
@@ -203,7 +216,7 @@ def _apply(project: Project, move: Move, settings: TickSettings, report: TickRep
         return
     if move.trigger == "stale":
         close_stale_flow_runs(project, state)
-    report.moves.append(Move(move.stage, move.trigger, move.reason, target=state.state))
+    report.add(Move(move.stage, move.trigger, move.reason, target=state.state))
     _tell(project, state, settings)
 
 
@@ -217,19 +230,19 @@ def _run(project: Project, move: Move, settings: TickSettings, report: TickRepor
     except stages.TransitionRefused as exc:  # moved since the plan (e.g. a decision): replan
         log.info("%s: %s", project.name, exc)
         return
-    report.moves.append(Move(move.stage, "start", target=started.state))
+    report.add(Move(move.stage, "start", target=started.state))
     try:
         outcome = work(project, settings, context)
     except BaseException as exc:
         reason = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:500]
         state = _record(project, Move(move.stage, "fail", reason))
-        report.moves.append(Move(move.stage, "fail", reason, target=state.state))
+        report.add(Move(move.stage, "fail", reason, target=state.state))
         _tell(project, state, settings)
         if not isinstance(exc, Exception):  # Ctrl-C / exit: recorded, then honoured
             raise
         return
     state = _record(project, Move(move.stage, outcome.trigger), summary=dict(outcome.summary))
-    report.moves.append(Move(move.stage, outcome.trigger, target=state.state))
+    report.add(Move(move.stage, outcome.trigger, target=state.state))
     _tell(project, state, settings)
 
 
@@ -285,10 +298,12 @@ def _tell(project: Project, state: stages.StageState, settings: TickSettings) ->
     notify(project, subject, body, "decision")
 
 
-def tick_by_name(root: str, name: str, settings: TickSettings) -> TickReport:
+def tick_by_name(
+    root: str, name: str, settings: TickSettings, on_move: Callable[[str], None] | None = None
+) -> TickReport:
     """Tick project NAME of the workspace at ROOT (picklable, for executors)."""
     try:
-        return tick(load_project(name, Workspace(Path(root))), settings)
+        return tick(load_project(name, Workspace(Path(root))), settings, on_move)
     except WorkbenchError as exc:
         return TickReport(name, error=str(exc))
 
@@ -298,11 +313,13 @@ def tick_all(
     executor: str | None = None,
     settings: TickSettings | None = None,
     names: Sequence[str] | None = None,
+    on_move: Callable[[str], None] | None = None,
 ) -> list[TickReport]:
     """Tick every project (or NAMES); those with work fan out through EXECUTOR.
 
     Projects with nothing to do are found read-only here, so a quiet workspace opens no pool;
-    a single project with work (and no EXECUTOR named) runs in this process.
+    a single project with work (and no EXECUTOR named) runs in this process, and ON_MOVE
+    shows its moves as they happen (pooled projects are reported when they finish).
     """
     from creative_workbench.pipeline.executors import open_executor
 
@@ -320,7 +337,7 @@ def tick_all(
         else:
             reports[name] = TickReport(name)
     if len(busy) == 1 and executor is None:  # one project: no pool to start
-        reports[busy[0]] = tick_by_name(str(workspace.root), busy[0], settings)
+        reports[busy[0]] = tick_by_name(str(workspace.root), busy[0], settings, on_move)
     elif busy:
         with open_executor(executor, max_workers=min(len(busy), os.cpu_count() or 1)) as pool:
             futures = {n: pool.submit(tick_by_name, str(workspace.root), n, settings) for n in busy}
