@@ -1,7 +1,8 @@
 """The production folder: the approved briefs a studio produces deliverables from.
 
 Written by `workbench tick` once the creative lead approves the concept set, into
-PROJECT/production/: `approved_briefs.json` (the briefs table's rows that were approved) and
+PROJECT/production/: `approved_briefs.json` (the briefs table's rows that were approved, each
+with the generated images approved for it) and
 `manifest.json` (who approved, when, the source table's sha256). Both files are written
 atomically together; an approval of a new concept set rewrites them.
 """
@@ -21,6 +22,7 @@ from creative_workbench.pipeline.stage_inputs import file_sha256
 from creative_workbench.pipeline.store import now_utc
 
 BRIEF_FILES = ("briefs.parquet", "briefs.csv", "briefs.json")
+CANDIDATES_FILE = "candidates.parquet"  # imported generations: candidate_id -> brief_id
 ID_COLUMNS = ("brief_id", "id")
 APPROVALS = ("approve", "approved", "approve_with_changes", "changes")
 
@@ -91,17 +93,36 @@ def _brief_id(row: dict[str, Any]) -> str | None:
     return next((str(row[c]) for c in ID_COLUMNS if row.get(c) is not None), None)
 
 
+def approved_candidates(project: Project, chosen: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """Brief id -> the approved generated images (candidates) made for it."""
+    path = project.concepts_dir / CANDIDATES_FILE
+    if not chosen or not path.is_file():
+        return {}
+    found: dict[str, list[dict[str, Any]]] = {}
+    for row in read_briefs(path):
+        if str(row.get("candidate_id")) in chosen and row.get("brief_id") is not None:
+            kept = {k: row.get(k) for k in ("candidate_id", "file", "aspect", "tool")}
+            found.setdefault(str(row["brief_id"]), []).append(kept)
+    return found
+
+
 def write_production(project: Project, approved_by: str, approved_at: str) -> ProductionFolder:
     """Write PROJECT/production/ from the approved concept set (see the module docstring).
 
-    Briefs the creative lead approved one by one are kept; without per-concept decisions
-    the set's sign-off covers every brief in the table.
+    Briefs the creative lead approved one by one (by brief id, or through an approved
+    generated image of theirs) are kept, each with its approved images; without any
+    per-concept decision the set's sign-off covers every brief in the table.
     """
     source = find_briefs(project)
     rows = read_briefs(source) if source is not None else []
     chosen = approved_concepts(project.state_db) if project.state_db.is_file() else set()
+    images = approved_candidates(project, chosen)
     if chosen:
-        rows = [r for r in rows if _brief_id(r) in chosen]
+        rows = [
+            {**r, "approved_candidates": images.get(_brief_id(r) or "", [])}
+            for r in rows
+            if _brief_id(r) in chosen or _brief_id(r) in images
+        ]
     folder = production_dir(project)
     folder.mkdir(exist_ok=True)
     remove_stale_temps(folder)

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from creative_workbench.config import Workspace, load_project
@@ -51,10 +52,17 @@ def test_a_project_with_nothing_to_do_is_left_untouched(tmp_path: Path) -> None:
 def test_approved_concepts_become_the_production_folder_once(tmp_path: Path) -> None:
     make_studio(tmp_path, ads=False)
     project = load(tmp_path)
-    briefs = [{"brief_id": "b1", "angle": "comfort"}, {"brief_id": "b2", "angle": "price"}]
+    briefs = [{"brief_id": f"b{i}", "angle": angle} for i, angle in enumerate("ABC", 1)]
     project.concepts_dir.mkdir()
-    (project.concepts_dir / "briefs.json").write_text(json.dumps(briefs), "utf-8")
-    Store(project.state_db).record_decision("concepts", "b2", "approve", "Maya Okafor", "strong")
+    pl.DataFrame(briefs).write_parquet(project.concepts_dir / "briefs.parquet")
+    candidates = pl.DataFrame(  # imported generations, linked to their briefs
+        {"candidate_id": ["c1", "c2"], "brief_id": ["b1", "b3"], "file": ["c1.png", "c2.png"]}
+    )
+    candidates.write_parquet(project.concepts_dir / "candidates.parquet")
+    store = Store(project.state_db)
+    store.record_decision("concepts", "b2", "approve", "Maya Okafor", "strong")  # a brief
+    store.record_decision("concepts", "c1", "approve_with_changes", "Maya Okafor", "crop")
+    store.record_decision("concepts", "c2", "discard", "Maya Okafor", "off brand")
     sign_off(project, "research", "strategist")
 
     first = tick(project, QUIET)
@@ -69,9 +77,12 @@ def test_approved_concepts_become_the_production_folder_once(tmp_path: Path) -> 
         ("production", stages.DONE),
     ]
     folder = project.root / "production"
-    assert json.loads((folder / "approved_briefs.json").read_text()) == [briefs[1]]
+    kept = json.loads((folder / "approved_briefs.json").read_text())
+    assert [(b["brief_id"], b["angle"]) for b in kept] == [("b1", "A"), ("b2", "B")]
+    assert [c["file"] for c in kept[0]["approved_candidates"]] == ["c1.png"]
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["approved_by"] == "Maya Okafor" and manifest["briefs"] == 1
+    assert manifest["approved_by"] == "Maya Okafor" and manifest["briefs"] == 2
+    assert manifest["source"] == "concepts/briefs.parquet"
 
     events = Store(project.state_db).events().height
     assert tick(project, QUIET).moves == [] and plan(project, QUIET) == []
