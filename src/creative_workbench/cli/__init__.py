@@ -96,6 +96,16 @@ COMMANDS: tuple[LazyCommand, ...] = (
         "orchestration",
         "Send a stage waiting on your decision back (it waits for new input).",
     ),
+    LazyCommand(
+        "deliver",
+        "delivery",
+        "Build the delivery package for the latest sign-off: QA-passed or waived files only.",
+    ),
+    LazyCommand(
+        "verify-delivery",
+        "delivery",
+        "Re-hash delivery packages against manifest and seal; exit 1 on any mismatch.",
+    ),
 )
 
 

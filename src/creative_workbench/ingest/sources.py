@@ -18,7 +18,12 @@ from typing import Any
 import polars as pl
 
 from creative_workbench.ingest.mapping import scan_table
-from creative_workbench.ingest.records import QualityLog, iter_json_records
+from creative_workbench.ingest.records import (
+    QualityLog,
+    RowBuilder,
+    iter_json_records,
+    records_to_frame,
+)
 from creative_workbench.plugins import registered
 
 ENTRY_POINT_GROUP = "creative_workbench.sources"
@@ -93,3 +98,27 @@ def detect_source(sample: SourceSample) -> AdSource | None:
         ),
         None,
     )
+
+
+def json_source(
+    name: str,
+    is_record: Callable[[Any], bool],
+    build_row: RowBuilder,
+    *,
+    suffixes: frozenset[str] = JSON_SUFFIXES,
+    carries_copy: bool = False,
+) -> AdSource:
+    """A JSON API format: recognised by its first record (IS_RECORD), read record by record
+    with BUILD_ROW (which logs and returns None to skip a bad record)."""
+    return AdSource(
+        name,
+        suffixes,
+        detect=lambda sample: is_record(sample.first_record),
+        read=lambda sample: records_to_frame(sample.records, build_row, sample.path, sample.log),
+        carries_copy=carries_copy,
+    )
+
+
+def read_source(name: str, path: Path, log: QualityLog) -> pl.DataFrame:
+    """Read PATH as the registered source NAME, whatever detection would say."""
+    return ad_sources()[name].read(SourceSample(path, log))

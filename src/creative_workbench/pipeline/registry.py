@@ -53,6 +53,10 @@ class ForecastParams(ReportParams, scoring.ForecastParams):
     """Weekly performance forecast: the scoring.forecast flow's parameters."""
 
 
+class TimelineParams(ReportParams):
+    """Project timeline and cost ledger: takes only the project (baseline: project.toml)."""
+
+
 @dataclass(frozen=True)
 class ReportSpec:
     """A registered report: its name, notebook and parameter model."""
@@ -110,6 +114,13 @@ REPORTS: dict[str, ReportSpec] = {
             "Weekly performance forecast",
             "performance_forecast.ipynb",
             ForecastParams,
+            "producer",
+        ),
+        ReportSpec(
+            "project_timeline",
+            "Project timeline and cost ledger",
+            "project_timeline.ipynb",
+            TimelineParams,
             "producer",
         ),
     )
