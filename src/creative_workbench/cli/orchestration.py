@@ -159,9 +159,8 @@ def status_lines(found) -> list[str]:
                 )
         if status.last_failure and all(s["state"] != "failed" for s in status.stages.values()):
             failure = status.last_failure
-            lines.append(
-                f"  last failure: {failure['stage']} at {failure['at']}: {safe(failure['reason'])}"
-            )
+            why = safe(failure["reason"]) or "(no reason recorded)"
+            lines.append(f"  last failure: {failure['stage']} at {failure['at']}: {why}")
     return lines or ["no projects (run `workbench demo` or `workbench new NAME`)"]
 
 

@@ -1,9 +1,9 @@
 """What each stage works on, as a fingerprint: when it changes, the stage has new work.
 
-research: the bytes of raw/ads/; concepts: research's latest sign-off; production: the
-concepts' latest approval; qa: the sha256 set of deliverables/; delivery: QA's latest pass
-(or full waiver); scoring: the bytes of raw/performance/, the promoted model and the ISO
-week (a weekly loop: a new week is new work).
+research: the bytes of raw/ads/; concepts: the inputs of research's latest sign-off;
+production: those of the concepts' latest approval; qa: the sha256 set of deliverables/;
+delivery: the inputs of QA's latest pass (or full waiver); scoring: the bytes of
+raw/performance/, the promoted model and the ISO week (a weekly loop: new week, new work).
 A stage whose fingerprint is None waits, with the reason given.
 """
 
@@ -88,7 +88,7 @@ def _folder_inputs(stage: str, folder: Path, extra: str = "") -> Inputs:
     return Inputs(combine(digests) + extra)
 
 
-def _after(stage: str, upstream: str, done: Mapping[str, int]) -> Inputs:
+def _after(stage: str, upstream: str, done: Mapping[str, str]) -> Inputs:
     if upstream not in done:
         return Inputs(None, f"waiting for {WAITING_FOR[stage]}")
     return Inputs(f"{upstream}@{done[upstream]}")
@@ -109,8 +109,9 @@ def iso_week(now: datetime | None = None) -> str:
     return f"{year}-W{week:02d}"
 
 
-def stage_inputs(project: Project, done: Mapping[str, int]) -> dict[str, Inputs]:
-    """Every stage's inputs; DONE maps each stage to its latest `done` event id."""
+def stage_inputs(project: Project, done: Mapping[str, str]) -> dict[str, Inputs]:
+    """Every stage's inputs; DONE maps each stage to what it last finished on
+    (stages.last_done): concepts' fingerprint is `research@<research's fingerprint>`."""
     finders: dict[str, Callable[[], Inputs]] = {
         "research": lambda: _folder_inputs("research", project.raw_ads_dir),
         "concepts": lambda: _after("concepts", "research", done),

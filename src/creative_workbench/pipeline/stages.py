@@ -143,8 +143,9 @@ LATEST_SQL = (
     " SELECT max(id) FROM events WHERE what = ? GROUP BY json_extract(payload, '$.stage'))"
 )
 DONE_SQL = (
-    "SELECT json_extract(payload, '$.stage'), max(id) FROM events WHERE what = ?"
-    " AND json_extract(payload, '$.target') = 'done' GROUP BY 1"
+    "SELECT json_extract(payload, '$.stage'), id, json_extract(payload, '$.fingerprint')"
+    " FROM events WHERE id IN (SELECT max(id) FROM events WHERE what = ?"
+    " AND json_extract(payload, '$.target') = 'done' GROUP BY json_extract(payload, '$.stage'))"
 )
 FAILURE_SQL = (
     "SELECT at, payload FROM events WHERE what = ?"
@@ -175,9 +176,13 @@ def read_states(conn: sqlite3.Connection) -> dict[str, StageState]:
     return states_from_rows(rows)
 
 
-def last_done(conn: sqlite3.Connection) -> dict[str, int]:
-    """Each stage's latest transition into `done` (event id): what later stages build on."""
-    return {stage: int(event_id) for stage, event_id in conn.execute(DONE_SQL, (EVENT,))}
+def last_done(conn: sqlite3.Connection) -> dict[str, str]:
+    """What each stage last finished on: the inputs fingerprint of its latest transition
+    into `done` (its event id when none was recorded). Later stages build on it."""
+    return {
+        stage: str(fingerprint) if fingerprint else f"event{event_id}"
+        for stage, event_id, fingerprint in conn.execute(DONE_SQL, (EVENT,))
+    }
 
 
 def last_failure(conn: sqlite3.Connection) -> dict[str, Any] | None:

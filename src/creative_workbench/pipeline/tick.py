@@ -107,7 +107,7 @@ def project_lock(project: Project) -> Iterator[None]:
         os.close(handle)  # closing releases the lock (the kernel also does if we die)
 
 
-def _snapshot(project: Project) -> tuple[dict[str, stages.StageState], dict[str, int]]:
+def _snapshot(project: Project) -> tuple[dict[str, stages.StageState], dict[str, str]]:
     conn = stages.open_read_only(project.state_db)
     if conn is None:
         return stages.states_from_rows(()), {}

@@ -22,17 +22,17 @@ def test_fingerprints_follow_the_bytes_of_the_inputs(tmp_path: Path) -> None:
     assert stage_inputs(project, {})["research"].fingerprint != first
 
 
-def test_later_stages_build_on_the_latest_done_event(tmp_path: Path) -> None:
+def test_later_stages_build_on_what_the_earlier_one_finished_on(tmp_path: Path) -> None:
     make_studio(tmp_path, ads=False)
     project = load_project("acme", Workspace(tmp_path))
     waiting = stage_inputs(project, {})
     assert waiting["research"].reason == "waiting for competitor ad exports in raw/ads/"
     assert waiting["concepts"].reason == "waiting for the strategist's research sign-off"
     assert waiting["delivery"].fingerprint is None
-    found = stage_inputs(project, {"research": 7, "qa": 9})
+    found = stage_inputs(project, {"research": "f7", "qa": "f9"})
     assert (found["concepts"].fingerprint, found["delivery"].fingerprint) == (
-        "research@7",
-        "qa@9",
+        "research@f7",
+        "qa@f9",
     )
 
 
