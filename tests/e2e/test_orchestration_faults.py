@@ -63,8 +63,8 @@ def runs(folder: Path) -> list[tuple[str, str]]:
 
 
 def test_kill_9_during_a_tick_then_the_next_tick_resumes(project: Path, tmp_path: Path) -> None:
-    """Killed while the report's kernel runs the research flow: the flow run is marked
-    stale, the kernel does not live on to finish it, and the stage runs exactly once more."""
+    """Killed while the report's kernel runs the research flow: the kernel follows the tick
+    out, its flow run is closed as stale, and the stage runs once more and finishes once."""
     tick = start_tick(tmp_path)  # with its report: the flow runs inside a notebook kernel
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and tick.poll() is None:
@@ -78,9 +78,11 @@ def test_kill_9_during_a_tick_then_the_next_tick_resumes(project: Path, tmp_path
     tick.wait()
     left = research(project)
     assert left.state == stages.RUNNING and left.payload["pid"] == tick.pid
-    _, alive = psutil.wait_procs(children, timeout=30)  # no orphan lives on to finish the run
+    _, alive = psutil.wait_procs(children, timeout=30)  # the kernel follows its parent out
     assert alive == []
-    assert runs(project) == [("running", "")]
+    # ipykernel polls its parent once a second: a flow in its last second may still finish.
+    (orphaned,) = runs(project)
+    assert orphaned in (("running", ""), ("done", ""))
 
     resumed = workbench("tick", "--project", "acme", "--no-reports", "--json", cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr
@@ -93,9 +95,13 @@ def test_kill_9_during_a_tick_then_the_next_tick_resumes(project: Path, tmp_path
         ("research", "finish"),
     ]
     assert research(project).state == stages.NEEDS_DECISION
-    (killed, rerun) = runs(project)  # done once: not skipped, not twice
-    assert killed[0] == "failed" and killed[1].startswith("stale: the tick that started it")
+    (killed, rerun) = runs(project)
+    if orphaned[0] == "running":  # the killed run is closed as stale, never left running
+        assert killed[0] == "failed" and killed[1].startswith("stale: the tick that started it")
     assert rerun == ("done", "")
+    history = Store(project / "state.db").events("stage.transition")["payload"].to_list()
+    finished = [p for p in map(json.loads, history) if p["stage"] == "research"]
+    assert [p["trigger"] for p in finished].count("finish") == 1  # the stage finished once
     again = workbench("tick", "--project", "acme", "--no-reports", cwd=tmp_path)
     assert again.stdout.strip() == "acme: nothing to do"
 
