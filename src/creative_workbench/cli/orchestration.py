@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from creative_workbench.errors import WorkbenchError
+from creative_workbench.errors import WorkbenchError, WorkFailedError
 
 # C0 controls except tab and newline, DEL and C1, as cli/output.py replaces them; status
 # prints plain text (no rich: it must stay fast over many projects).
@@ -80,8 +80,9 @@ def tick_command(
             if report.on_move is None or not report.moves:  # not shown yet
                 for line in report.lines():
                     print(safe(line))
-    if any(r.failed for r in found):
-        raise typer.Exit(1)
+    failed = sum(bool(r.failed) for r in found)
+    if failed:
+        raise WorkFailedError(f"a stage failed in {failed} project(s) during this tick (see above)")
 
 
 def watch_command(
