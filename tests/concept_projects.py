@@ -11,7 +11,7 @@ from PIL import Image
 
 from tests.projects import make_project
 
-HOSTILE_NAME = "<script>alert(1)</script>&x.png"
+HOSTILE_NAME = "<img src=x onerror=alert(1)>&'x'.png"
 REVIEWERS_TOML = """
 [[reviewers]]
 name = "Rui Costa"
