@@ -67,6 +67,10 @@ class ForecastParams(ReportParams):
     budget: float = Field(10000.0, gt=0, allow_inf_nan=False)
 
 
+class ConceptReviewParams(ReportParams):
+    """Concept review: the imported batch, its decisions and keep rates (project only)."""
+
+
 @dataclass(frozen=True)
 class ReportSpec:
     """A registered report: its name, notebook and parameter model."""
@@ -125,6 +129,13 @@ REPORTS: dict[str, ReportSpec] = {
             "performance_forecast.ipynb",
             ForecastParams,
             "producer",
+        ),
+        ReportSpec(
+            "concept_review",
+            "Concept review",
+            "concept_review.ipynb",
+            ConceptReviewParams,
+            "creative lead",
         ),
     )
 }
