@@ -31,6 +31,7 @@ SECTIONS = {
     "discarded": ("discarded",),
     "auto_discarded": ("auto_discarded",),
 }
+APPROVED_FORMATS = {"ctr_pred": percent, "ctr_lower": percent, "ctr_upper": percent}
 BY_LABELS = {"batch": "batch", "who": "reviewer", "brief_id": "brief"}
 
 
