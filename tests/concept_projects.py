@@ -80,6 +80,8 @@ def make_concept_project(root: Path, n: int = 10, hostile: bool = False) -> Path
     and N concept candidates; returns its folder."""
     from tests.projects import PROJECT_TOML
 
-    folder = make_project(root, toml=PROJECT_TOML.replace("\n[thresholds]", REVIEWERS_TOML + "\n[thresholds]"))
+    folder = make_project(
+        root, toml=PROJECT_TOML.replace("\n[thresholds]", REVIEWERS_TOML + "\n[thresholds]")
+    )
     write_concepts(folder, n=n, hostile=hostile)
     return folder

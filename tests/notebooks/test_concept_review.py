@@ -19,7 +19,7 @@ from creative_workbench.pipeline.concept_decisions import ConceptReview
 from creative_workbench.pipeline.notebook_copies import working_copies
 from creative_workbench.pipeline.runner import run_report
 from tests.browser import free_port, guarded_page, jupyterlab, loopback_page, run_all_in_lab, visit
-from tests.concept_projects import HOSTILE_NAME, make_concept_project
+from tests.concept_projects import make_concept_project
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("jupyterlab")]
 PAGE_TIMEOUT_MS = 180_000
@@ -90,7 +90,7 @@ def _approve_first_card(page, reason: str) -> str:
     card = page.locator(".wb-concept-slot").first
     chosen = card.locator(".wb-concept").get_attribute("data-candidate-id")
     page.locator(".widget-text:has(> label:text-is('Reason')) input").first.fill(reason)
-    card.get_by_role("button", name="Approve (a)").click()
+    card.get_by_role("button", name="Approve (a)").click()  # a ToggleButtons button
     expect(page.locator(".wb-review-status").first).to_contain_text(f"{chosen}: approve by")
     expect(card.locator(".wb-concept")).to_have_attribute("data-state", "approved")
     return chosen

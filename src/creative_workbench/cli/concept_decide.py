@@ -14,7 +14,9 @@ DEFAULT_BOARD_PORT = 8867  # one above `workbench app`, so both can run side by 
 ProjectOption = Annotated[str, typer.Option("--project", help="Project name under data/projects.")]
 RootOption = Annotated[
     Path | None,
-    typer.Option("--root", help="Workspace folder holding data/ (default: $WORKBENCH_HOME or here)."),
+    typer.Option(
+        "--root", help="Workspace folder holding data/ (default: $WORKBENCH_HOME or here)."
+    ),
 ]
 
 

@@ -64,7 +64,10 @@ def record_demo_decisions(project: Project) -> dict[str, int]:
     auto = states.filter(pl.col("state") == "auto_discarded").sort("candidate_id")
     if auto.height:
         decide(
-            auto["candidate_id"][0], "restore", lead, "the prefilter was too strict here",
+            auto["candidate_id"][0],
+            "restore",
+            lead,
+            "the prefilter was too strict here",
             "motion blur is intended; judge it by eye",
         )
     return counts

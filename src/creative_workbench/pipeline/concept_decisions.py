@@ -188,9 +188,7 @@ class ConceptReview:
             UnknownConceptError: CONCEPT_ID is neither a candidate nor a brief.
         """
         if decision not in DECISIONS:
-            raise DecisionError(
-                f"unknown decision {decision!r}: use one of {', '.join(DECISIONS)}"
-            )
+            raise DecisionError(f"unknown decision {decision!r}: use one of {', '.join(DECISIONS)}")
         reviewer = authorise(self.project, by)
         self.kind_of(concept_id)
         reason, note = " ".join(str(reason or "").split()), str(note or "").strip()

@@ -11,6 +11,8 @@ with the reason typed above); ipywidgets has no key events, but a `Text` with
 from __future__ import annotations
 
 import html
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
@@ -29,12 +31,13 @@ from creative_workbench.reports.concept_cards import (
 )
 
 PAGE_SIZE = 24
+THUMBNAIL_WORKERS = 2  # Pillow decodes and resizes outside the GIL
 ALL = "all"
 BUTTONS = (
-    ("approve", "Approve (a)", "success"),
-    ("approve_with_changes", "With changes (c)", "info"),
-    ("discard", "Discard (d)", "danger"),
-    ("restore", "Restore (r)", ""),
+    ("approve", "Approve (a)"),
+    ("approve_with_changes", "With changes (c)"),
+    ("discard", "Discard (d)"),
+    ("restore", "Restore (r)"),
 )
 KEYS = {"a": "approve", "c": "approve_with_changes", "d": "discard", "r": "restore"}
 MOVES = {"j": 1, "k": -1}
@@ -54,23 +57,29 @@ KEY_HELP = "click here, then: j/k next/previous · a approve · c changes · d d
 
 
 class CardSlot:
-    """One place on the page: a card and its decision buttons."""
+    """One place on the page: a card and its decision buttons (one ToggleButtons widget,
+    reset after each click, so a page is 3 widgets per card)."""
 
     def __init__(self, board: ConceptBoard, index: int) -> None:
         import ipywidgets as widgets
 
         self.candidate_id: str | None = None
         self.card = widgets.HTML()
-        self.buttons = []
-        for decision, label, style in BUTTONS:
-            button = widgets.Button(
-                description=label, button_style=style, layout=widgets.Layout(width="auto")
-            )
-            button.on_click(lambda _b, d=decision: board.decide_slot(index, d))
-            self.buttons.append(button)
-        row = widgets.HBox(self.buttons, layout=widgets.Layout(flex_flow="row wrap"))
-        self.widget = widgets.VBox([self.card, row])
+        self.actions = widgets.ToggleButtons(
+            options=[(label, decision) for decision, label in BUTTONS],
+            value=None,
+            style={"button_width": "auto"},
+        )
+        self.actions.add_class("wb-concept-actions")
+        self.actions.observe(lambda change: self._clicked(board, index, change), names="value")
+        self.widget = widgets.VBox([self.card, self.actions])
         self.widget.add_class("wb-concept-slot")
+
+    def _clicked(self, board: ConceptBoard, index: int, change: dict) -> None:
+        if change["new"] is None:
+            return
+        self.actions.value = None  # a button, not a state: the card shows the state
+        board.decide_slot(index, change["new"])
 
     def show(self, candidate_id: str, markup: str) -> None:
         self.candidate_id = candidate_id
@@ -96,6 +105,9 @@ class ConceptBoard:
         self.page = 0
         self.cursor = 0
         self.rows = candidate_rows(self.review)
+        self._lock = threading.RLock()
+        self._generation = 0
+        self._filler: threading.Thread | None = None
         names = [r.name for r in project.config.reviewers]
         allowed = [r.name for r in deciding_reviewers(project)]
         chosen = reviewer if reviewer in names else (allowed[0] if allowed else None)
@@ -117,7 +129,9 @@ class ConceptBoard:
         )
         self.note = widgets.Text(placeholder="optional, e.g. the changes", description="Note")
         self.keys = widgets.Text(
-            placeholder=KEY_HELP, description="Keys", continuous_update=True,
+            placeholder=KEY_HELP,
+            description="Keys",
+            continuous_update=True,
             layout=widgets.Layout(width="520px"),
         )
         self.keys.add_class("wb-keys")
@@ -175,30 +189,64 @@ class ConceptBoard:
         self.refresh()
 
     def refresh(self) -> None:
-        """Draw the current page."""
+        """Draw the current page; previews not made yet follow from a background thread
+        (the documented ipywidgets pattern), so the cards paint at once."""
         visible = self.visible()
         shown = visible.slice(self.page * self.page_size, self.page_size)
-        self.cursor = min(self.cursor, max(0, shown.height - 1))
-        for index, slot in enumerate(self.slots):
-            if index < shown.height:
+        missing = []
+        with self._lock:
+            self._generation += 1
+            self.cursor = min(self.cursor, max(0, shown.height - 1))
+            for index, slot in enumerate(self.slots):
+                if index >= shown.height:
+                    slot.hide()
+                    continue
                 row = shown.row(index, named=True)
-                slot.show(row["candidate_id"], self._card(row, index == self.cursor))
-            else:
-                slot.hide()
-        self.previous.disabled = self.page == 0
-        self.next.disabled = self.page >= self.pages() - 1
-        self.summary.value = self._summary(visible.height, shown.height)
+                thumbnail = self.thumbnails.cached(row)
+                if thumbnail is None:
+                    missing.append((index, row))
+                markup = concept_card_html(
+                    row, thumbnail or "", selected=index == self.cursor, loading=thumbnail is None
+                )
+                slot.show(row["candidate_id"], markup)
+            self.previous.disabled = self.page == 0
+            self.next.disabled = self.page >= self.pages() - 1
+            self.summary.value = self._summary(visible.height, shown.height)
+            if missing:
+                self._filler = threading.Thread(
+                    target=self._fill, args=(self._generation, missing), daemon=True
+                )
+                self._filler.start()
 
-    def _card(self, row: dict, selected: bool) -> str:
-        return concept_card_html(row, self.thumbnails.data_uri(row), selected=selected)
+    def _fill(self, generation: int, missing: list[tuple[int, dict]]) -> None:
+        with ThreadPoolExecutor(THUMBNAIL_WORKERS) as pool:
+            futures = [(i, row, pool.submit(self.thumbnails.data_uri, row)) for i, row in missing]
+            for index, row, future in futures:
+                thumbnail = future.result()
+                with self._lock:
+                    if generation != self._generation:  # the page changed: stop here
+                        pool.shutdown(cancel_futures=True)
+                        return
+                    slot = self.slots[index]
+                    if slot.candidate_id == row["candidate_id"]:
+                        slot.card.value = concept_card_html(
+                            row, thumbnail or "", selected=index == self.cursor
+                        )
+
+    def wait_for_thumbnails(self, timeout: float = 60.0) -> None:
+        """Block until the current page's previews are all shown (tests, benchmarks)."""
+        filler = self._filler
+        if filler is not None:
+            filler.join(timeout)
 
     def _summary(self, total: int, shown: int) -> str:
         counts = self.rows.group_by("state").len() if not self.rows.is_empty() else None
         by_state = dict(counts.iter_rows()) if counts is not None else {}
         tally = " · ".join(f"{by_state.get(s, 0)} {STATE_LABELS[s][0]}" for s in STATES)
         first = self.page * self.page_size + 1 if shown else 0
+        last = first + shown - 1 if shown else 0
         return (
-            f"<span class='wb-count' data-count='{total}'>cards {first}–{first + shown - 1 if shown else 0}"
+            f"<span class='wb-count' data-count='{total}'>cards {first}–{last}"
             f" of {total} · page {self.page + 1} of {self.pages()}</span>"
             f"<span style='color:#5f6b73'> ({html.escape(tally)})</span>"
         )
@@ -216,7 +264,10 @@ class ConceptBoard:
         """Record DECISION on CANDIDATE_ID; a refusal or mistake shows in the status line."""
         try:
             done = self.review.decide(
-                candidate_id, decision, self.reviewer.value or "", self.reason.value,
+                candidate_id,
+                decision,
+                self.reviewer.value or "",
+                self.reason.value,
                 self.note.value,
             )
         except WorkbenchError as exc:

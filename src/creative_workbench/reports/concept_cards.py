@@ -24,7 +24,16 @@ from creative_workbench.pipeline.concept_decisions import ConceptReview
 THUMB_LONG_SIDE = 240
 JPEG_QUALITY = 78
 NO_MATHS = "tex2jax_ignore mathjax_ignore"
-BRIEF_COLUMNS = ("angle", "offer", "cta", "placement", "headline", "ctr_pred", "ctr_lower", "ctr_upper")
+BRIEF_COLUMNS = (
+    "angle",
+    "offer",
+    "cta",
+    "placement",
+    "headline",
+    "ctr_pred",
+    "ctr_lower",
+    "ctr_upper",
+)
 STATE_LABELS = {
     "pending": ("pending", "#5f6b73", "#eef1f3"),
     "auto_discarded": ("auto-discarded", "#8a4b08", "#fdf0e1"),
@@ -68,9 +77,13 @@ class ConceptThumbnails:
         self.long_side = long_side
         self._memory: dict[str, str] = {}
 
-    def data_uri(self, row: dict) -> str:
+    def cached(self, row: dict) -> str | None:
+        """ROW's preview if it needs no image decoding (in memory or on disk), else None."""
+        return self.data_uri(row, make=False)
+
+    def data_uri(self, row: dict, *, make: bool = True) -> str | None:
         """ROW's preview as a data: URI ('' when the file is missing, outside the project or
-        unreadable)."""
+        unreadable); with MAKE false, None when the preview would have to be made first."""
         path = self._path(row)
         if path is None:
             return ""
@@ -78,6 +91,8 @@ class ConceptThumbnails:
         if key not in self._memory:
             cached = self.folder / f"{key[:32]}-{self.long_side}.jpg"
             if not cached.is_file():
+                if not make:
+                    return None
                 data = preview_jpeg(path, self.long_side)
                 if data is None:
                     self._memory[key] = ""
@@ -160,14 +175,17 @@ def decision_line(row: dict) -> str:
     )
 
 
-def concept_card_html(row: dict, thumbnail: str = "", *, selected: bool = False) -> str:
-    """One candidate as an escaped HTML card."""
+def concept_card_html(
+    row: dict, thumbnail: str = "", *, selected: bool = False, loading: bool = False
+) -> str:
+    """One candidate as an escaped HTML card (LOADING: its preview is still being made)."""
+    placeholder = "<span class='wb-loading'>preview loading…</span>" if loading else "no preview"
     picture = (
         f'<img src="{_e(thumbnail)}" alt="{_e(row.get("file"))}" '
         'style="width:100%;height:180px;object-fit:contain;background:#f1f3f5">'
         if thumbnail
         else "<div style='height:180px;background:#f1f3f5;display:flex;align-items:center;"
-        f"justify-content:center;{MUTED}'>no preview</div>"
+        f"justify-content:center;{MUTED}'>{placeholder}</div>"
     )
     reasons = row.get("reasons") or []
     chips = "".join(

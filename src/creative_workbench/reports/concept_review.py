@@ -83,10 +83,14 @@ def keep_table(data: ReviewData, by: str) -> pl.DataFrame:
         return pl.DataFrame()
     table = keep_rates(data.rows, by)
     label = BY_LABELS.get(by, by)
-    return table.rename({by: label}).with_columns(
-        pl.col(label).fill_null("(unlinked)"),
-        pl.col("keep_rate").map_elements(percent, return_dtype=pl.String),
-    ).rename({"changes": "with changes", "auto_discarded": "auto-discarded"})
+    return (
+        table.rename({by: label})
+        .with_columns(
+            pl.col(label).fill_null("(unlinked)"),
+            pl.col("keep_rate").map_elements(percent, return_dtype=pl.String),
+        )
+        .rename({"changes": "with changes", "auto_discarded": "auto-discarded"})
+    )
 
 
 def keep_rate_figure(data: ReviewData, by: str) -> go.Figure:

@@ -21,9 +21,12 @@ def test_pages_show_best_scores_first_with_thumbnails(project):
     board = ConceptBoard(project, page_size=12)
     shown = [s.candidate_id for s in board.slots if s.candidate_id]
     assert shown == [f"c{i:03d}" for i in range(12)]
+    board.wait_for_thumbnails()
     assert "data:image/jpeg;base64," in board.slots[1].card.value
+    assert not any("preview loading" in s.card.value for s in board.slots[:12])
     assert "data-count='30'" in board.summary.value
     board.go_to(2)
+    board.wait_for_thumbnails()
     assert [s.candidate_id for s in board.slots if s.candidate_id] == [
         f"c{i:03d}" for i in range(24, 30)
     ]
@@ -36,13 +39,27 @@ def test_a_button_records_through_the_store_and_redraws(project):
     board = ConceptBoard(project, reviewer="Maya Okafor")
     board.reason.value = "strong hook"
     board.note.value = "warmer <b>light</b>"
-    board.slots[0].buttons[0].click()
+    board.slots[0].actions.value = "approve"  # what a click on "Approve (a)" sends
+    assert board.slots[0].actions.value is None  # ready for the next click
     (row,) = ConceptReview(project).history().iter_rows(named=True)
     assert (row["subject"], row["decision"], row["who"]) == ("c000", "approve", "Maya Okafor")
     assert row["note"] == "warmer <b>light</b>" and board.note.value == ""
-    assert "data-state=\"approved\"" in board.slots[0].card.value
+    assert 'data-state="approved"' in board.slots[0].card.value
     assert "warmer &lt;b&gt;light&lt;/b&gt;" in board.slots[0].card.value
     assert "c000: approve by Maya Okafor" in board.status.value
+
+
+def test_cards_paint_before_their_previews_and_previews_are_cached(project):
+    board = ConceptBoard(project, page_size=6)
+    board.wait_for_thumbnails()
+    again = ConceptBoard(project, page_size=6)  # a new kernel: previews come from disk
+    assert again._filler is None
+    assert all("data:image/jpeg" in s.card.value for s in again.slots[1:6])
+    board.go_to(1)  # not made yet: the cards show first, with a placeholder
+    first_paint = [s.card.value for s in board.slots]
+    board.wait_for_thumbnails()
+    assert any("preview loading" in markup for markup in first_paint)
+    assert all("data:image/jpeg" in s.card.value for s in board.slots)
 
 
 def test_refusals_show_one_line_and_record_nothing(project):
@@ -81,13 +98,21 @@ def test_state_filter_and_reload_see_decisions_made_elsewhere(project):
     board.reload()
     assert [s.candidate_id for s in board.slots if s.candidate_id] == ["c004"]
     board.state_filter.value = "auto_discarded"
-    assert all(s.candidate_id in {f"c{i:03d}" for i in range(2, 30, 3)}
-               for s in board.slots if s.candidate_id)
+    assert all(
+        s.candidate_id in {f"c{i:03d}" for i in range(2, 30, 3)}
+        for s in board.slots
+        if s.candidate_id
+    )
 
 
 def test_outside_text_is_escaped_and_bad_images_show_no_preview(project, tmp_path):
-    row = {"candidate_id": "<i>c</i>", "file": HOSTILE_NAME, "state": "pending",
-           "reasons": ["<script>x</script>"], "headline": "<img src=x onerror=alert(1)>"}
+    row = {
+        "candidate_id": "<i>c</i>",
+        "file": HOSTILE_NAME,
+        "state": "pending",
+        "reasons": ["<script>x</script>"],
+        "headline": "<img src=x onerror=alert(1)>",
+    }
     card = concept_card_html(row)
     assert "<script>" not in card and "<img src=x" not in card and "<i>c</i>" not in card
     assert "&lt;img src=x" in card
