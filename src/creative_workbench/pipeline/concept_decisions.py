@@ -266,10 +266,13 @@ def _auto_discarded(candidates: pl.DataFrame) -> pl.Expr:
 
 
 def batch_expression(candidates: pl.DataFrame) -> pl.Expr:
-    """A candidate's batch: its `batch` column when the import wrote one, else the folder its
-    file was imported into (concepts/generations/ROUND/x.png -> ROUND)."""
+    """A candidate's batch: its `batch` column when there is one, else the import run it came
+    in with (`imported_at`, to the minute), else the folder its file sits in."""
     if "batch" in candidates.columns:
         return pl.col("batch").cast(pl.String).fill_null("(none)")
+    if "imported_at" in candidates.columns:
+        stamp = pl.col("imported_at").cast(pl.String).str.slice(0, 16).str.replace("T", " ")
+        return pl.concat_str(pl.lit("import "), stamp).fill_null("(unknown import)")
     if "file" not in candidates.columns:
         return pl.lit("all")
     parent = pl.col("file").cast(pl.String).str.replace(r"/[^/]*$", "")

@@ -25,6 +25,7 @@ from creative_workbench.reports.concept_cards import (
 )
 
 CARD_LIMIT = 120  # cards per section of the static report
+REPORT_THUMB_SIDE = 160  # smaller than the board's: a 300-card batch stays a light file
 SECTIONS = {
     "kept": ("approved", "changes"),
     "pending": ("pending",),
@@ -171,7 +172,7 @@ def cards_html(data: ReviewData, section: str, limit: int = CARD_LIMIT) -> str:
     chosen = rows.filter(pl.col("state").is_in(list(SECTIONS[section])))
     if chosen.is_empty():
         return "<p>None.</p>"
-    thumbnails = ConceptThumbnails(data.project)
+    thumbnails = ConceptThumbnails(data.project, long_side=REPORT_THUMB_SIDE)
     cards = [
         concept_card_html(row, thumbnails.data_uri(row))
         for row in chosen.head(limit).iter_rows(named=True)

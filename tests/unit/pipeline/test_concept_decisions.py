@@ -139,3 +139,17 @@ def test_no_candidates_yet_gives_empty_tables(tmp_path):
     assert keep_rates(review.states(), "batch").is_empty()
     with pytest.raises(UnknownConceptError, match="no concept 'c1'"):
         review.decide("c1", "approve", "Maya Okafor", "x")
+
+
+def test_batches_follow_the_import_run_when_the_table_has_one(review):
+    import polars as pl
+
+    path = review.project.concepts_dir / "candidates.parquet"
+    table = pl.read_parquet(path)
+    runs = ["2026-12-01T09:30:12+00:00"] * 4 + ["2026-12-02T14:05:59+00:00"] * 6
+    table.with_columns(pl.Series("imported_at", runs)).write_parquet(path)
+    rates = keep_rates(ConceptReview(review.project).states(), "batch")
+    assert rates.select("batch", "candidates").rows() == [
+        ("import 2026-12-01 09:30", 4),
+        ("import 2026-12-02 14:05", 6),
+    ]
