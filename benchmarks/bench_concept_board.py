@@ -251,6 +251,7 @@ def main() -> None:
         print(f"{args.candidates} PNG candidates 1024×1024 ({size:.0f} MB) written in "
               f"{time.perf_counter() - started:.1f} s")  # fmt: skip
         cache = folder / "cache"
+        kernel_build(root, 1)  # imports (ipywidgets, pyarrow...) are not the board's cost
         print("\nkernel: build the board (read tables, states, thumbnails, card HTML)")
         for size in (24, args.candidates):
             shutil.rmtree(cache, ignore_errors=True)
