@@ -184,8 +184,9 @@ class ConceptBoard:
         self.refresh()
 
     def reload(self) -> None:
-        """Read the decisions again (someone may have decided elsewhere) and redraw."""
-        self.rows = candidate_rows(ConceptReview(self.review.project, self.review.store))
+        """Read candidates and decisions again (new imports, decisions made elsewhere); redraw."""
+        self.review = ConceptReview(self.review.project, self.review.store)  # new imports too
+        self.rows = candidate_rows(self.review)
         self.refresh()
 
     def refresh(self) -> None:

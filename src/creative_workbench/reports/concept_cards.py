@@ -175,6 +175,26 @@ def decision_line(row: dict) -> str:
     )
 
 
+def _listed(value: object) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+
+
+def reasons_html(row: dict) -> str:
+    """The prefilter's reasons as list items: problems (when the table lists them apart)
+    in amber first, the checks that passed muted."""
+    reasons, problems = _listed(row.get("reasons")), _listed(row.get("problems"))
+    if "problems" not in row:  # the reasons alone: each one may be a problem
+        problems, reasons = reasons, []
+    shown = [(r, True) for r in problems] + [(r, False) for r in reasons if r not in problems]
+    return "".join(
+        f"<li class='{'wb-problem' if bad else 'wb-reason'}' "
+        f"style='color:{'#8a4b08' if bad else '#5f6b73'}'>{_e(text)}</li>"
+        for text, bad in shown
+    )
+
+
 def concept_card_html(
     row: dict, thumbnail: str = "", *, selected: bool = False, loading: bool = False
 ) -> str:
@@ -187,10 +207,7 @@ def concept_card_html(
         else "<div style='height:180px;background:#f1f3f5;display:flex;align-items:center;"
         f"justify-content:center;{MUTED}'>{placeholder}</div>"
     )
-    reasons = row.get("reasons") or []
-    chips = "".join(
-        f"<li>{_e(r)}</li>" for r in (reasons if isinstance(reasons, list) else [reasons])
-    )
+    chips = reasons_html(row)
     brief = " · ".join(
         str(row[k]) for k in ("angle", "offer", "placement") if row.get(k) not in (None, "")
     )
@@ -207,7 +224,7 @@ def concept_card_html(
         f"<div style='font-weight:600'>{_e(row.get('headline'))}</div>"
         f"<div style='{MUTED}'>{_e(brief)}</div>"
         f"<div>{_e(ctr_text(row))}</div>"
-        f"<ul style='margin:2px 0;padding-left:16px;color:#8a4b08'>{chips}</ul>"
+        f"<ul style='margin:2px 0;padding-left:16px'>{chips}</ul>"
         f"{decision_line(row)}"
         f"<div style='color:#8a949c;font-size:11px'>{_e(row.get('file'))}</div></div>"
     )

@@ -124,3 +124,13 @@ def test_outside_text_is_escaped_and_bad_images_show_no_preview(project, tmp_pat
     from creative_workbench.reports.concept_cards import ConceptThumbnails
 
     assert ConceptThumbnails(project).data_uri(outside) == ""
+
+
+def test_problems_stand_out_from_the_checks_that_passed():
+    from creative_workbench.reports.concept_cards import reasons_html
+
+    both = {"reasons": ["sharp", "blurry <3>"], "problems": ["blurry <3>"]}
+    assert reasons_html(both).index("wb-problem") < reasons_html(both).index("wb-reason")
+    assert reasons_html(both).count("<li") == 2 and "blurry &lt;3&gt;" in reasons_html(both)
+    assert reasons_html({"reasons": ["blurry"]}).count("wb-problem") == 1
+    assert reasons_html({"reasons": None}) == ""
