@@ -136,5 +136,5 @@ def main(args: list[str] | None = None) -> None:
         elif shown:  # (typer's rich help has already printed it and left no message)
             print_error(usage_message(exc))
         sys.exit(exc.exit_code)
-    # Without standalone mode, click returns typer.Exit's code instead of exiting.
+    # Without standalone mode, click returns typer.Exit's code (a command's `--help`: 0).
     sys.exit(code if isinstance(code, int) else 0)
