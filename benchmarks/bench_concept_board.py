@@ -9,7 +9,8 @@ Baseline, in the same run: the obvious alternative, every one of the 300 cards o
 (page_size=300), and the size of the cards' HTML with the original images embedded instead
 of 240-px thumbnails.
 
-Usage: python benchmarks/bench_concept_board.py [--candidates 300] [--no-browser]
+Usage: python benchmarks/bench_concept_board.py [--candidates 300] [--no-browser] [--no-lab]
+       [--settle 45]  (seconds a refilled Voilà kernel gets to run the notebook)
 """
 
 from __future__ import annotations
@@ -122,7 +123,9 @@ def _browser(p):
     )
 
 
-def web_app_first_paint(root: Path, loads: int = 2) -> list[tuple[str, float]]:
+def web_app_first_paint(
+    root: Path, loads: int = 2, settle_s: float = 45.0
+) -> list[tuple[str, float]]:
     """Seconds from navigation to the first card, served by `concepts board` (Voilà)."""
     from playwright.sync_api import sync_playwright
 
@@ -144,10 +147,12 @@ def web_app_first_paint(root: Path, loads: int = 2) -> list[tuple[str, float]]:
             browser = _browser(p)
             for load in range(loads + 1):
                 warm = load > 0
-                if warm:  # wait until the pool holds a kernel that has run the notebook
-                    while log.read_text().count("is filled with") < load:
+                if warm:  # wait until the pool holds a kernel that has run the notebook:
+                    # Voilà logs "filled" when the refill kernel starts (the initial fill, then
+                    # one per request), not when its notebook has run; give that time to run.
+                    while log.read_text().count("is filled with") < load + 1:
                         time.sleep(0.5)
-                    time.sleep(1.0)
+                    time.sleep(settle_s)
                 page = browser.new_page()
                 begin = started if not warm else time.perf_counter()
                 while True:
@@ -241,6 +246,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidates", type=int, default=300)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--no-lab", action="store_true", help="skip the JupyterLab timing")
+    parser.add_argument("--settle", type=float, default=45.0, help="s for a refill kernel")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()} on {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory() as scratch:
@@ -265,9 +272,10 @@ def main() -> None:
         if not args.no_browser:
             print("\nweb app first paint (Voilà, headless Chromium, 24 cards per page):")
             shutil.rmtree(cache, ignore_errors=True)
-            for label, seconds in web_app_first_paint(root):
+            for label, seconds in web_app_first_paint(root, settle_s=args.settle):
                 verdict = "met" if seconds <= TARGET_PAINT_S else "MISSED"
                 print(f"  {label:<30} {seconds:.2f} s (target ≤ {TARGET_PAINT_S} s: {verdict})")
+        if not args.no_browser and not args.no_lab:
             print("\nJupyterLab first paint (board cell start to first card, headless Chromium):")
             for label, seconds in lab_first_paint(root, (24, args.candidates)):
                 verdict = "met" if seconds <= TARGET_PAINT_S else "MISSED"
