@@ -225,7 +225,9 @@ class ConceptReview:
             .group_by("subject", maintain_order=True)
             .agg(pl.all().last(), pl.len().alias("decisions"))
             .rename({"subject": "candidate_id"})
-            .with_columns(pl.col("decision").replace_strict(DECISIONS).alias("state"))
+            .with_columns(  # a decision kind this module does not know leaves the state as is
+                pl.col("decision").replace_strict(DECISIONS, default=None).alias("state")
+            )
         )
         auto = _auto_discarded(candidates)
         joined = candidates.join(latest.drop("id"), on="candidate_id", how="left")

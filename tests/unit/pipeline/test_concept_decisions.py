@@ -153,3 +153,11 @@ def test_batches_follow_the_import_run_when_the_table_has_one(review):
         ("import 2026-12-01 09:30", 4),
         ("import 2026-12-02 14:05", 6),
     ]
+
+
+def test_a_foreign_decision_kind_leaves_the_state_to_the_prefilter(review):
+    review.store.record_decision("concepts", "c002", "archived", "someone", "by another tool")
+    review.decide("c000", "approve", "Maya Okafor", "good")
+    by_id = dict(review.states().select("candidate_id", "state").iter_rows())
+    assert by_id["c002"] == "auto_discarded" and by_id["c000"] == "approved"
+    assert review.history()["reason"].to_list() == ["by another tool", "good"]  # plain text
