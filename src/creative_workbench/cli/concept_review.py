@@ -78,22 +78,7 @@ def print_result(result) -> None:
         out.print(f"  {safe(problem)}", highlight=False)
 
 
-def restore_command(
-    candidate: Annotated[str, typer.Argument(help="Candidate id (12 hex digits).")],
-    project: ProjectOption,
-    by: Annotated[str, typer.Option("--by", help="Reviewer name from project.toml.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why it should be reviewed.")],
-    root: RootOption = None,
-) -> None:
-    """Put an auto-discarded candidate back in front of the reviewers."""
-    from creative_workbench.pipeline.flows.concept_import import restore
-
-    loaded = load_project(project, Workspace.discover(root))
-    restore(loaded, candidate, by, reason)
-    out.print(f"restored {safe(candidate)} (by {safe(by)})", highlight=False)
-
-
 def register_review(concepts_app: typer.Typer) -> None:
-    """Add `import` and `restore` to the `workbench concepts` group."""
+    """Add `import` to the `workbench concepts` group (restoring a candidate is
+    `concepts decide ID --restore`, with the same role rules as every decision)."""
     concepts_app.command("import")(import_command)
-    concepts_app.command("restore")(restore_command)

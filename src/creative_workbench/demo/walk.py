@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from creative_workbench.config import Project
+from creative_workbench.demo.decisions import record_demo_decisions
 from creative_workbench.demo.generations import write_demo_generations
 from creative_workbench.demo.history import record_demo_history
 from creative_workbench.pipeline.flows import get_flow
@@ -35,5 +36,7 @@ def walk_demo(project: Project, seed: int = 7, progress: Callable[[str], None] =
     progress("concepts: stand-in generations, imported and prefiltered")
     folder = write_demo_generations(project.root, seed)
     get_flow("concepts.import").run(project, folder=folder)
+    progress("concepts: a partial review by the creative lead and director")
+    record_demo_decisions(project)
     progress("history: three weeks through every stage, some decisions pending")
     record_demo_history(project.state_db, fingerprints=demo_fingerprints(project))

@@ -249,18 +249,13 @@ def _write(path: Path, table: pl.DataFrame) -> None:
 
 
 def restore(project: Project, candidate_id: str, by: str, reason: str) -> pl.DataFrame:
-    """A reviewer puts an auto-discarded candidate back; recorded in state.db, table updated."""
+    """A reviewer puts an auto-discarded candidate back: a concept decision (the same role
+    rules as approving), and the candidates table updated."""
     from creative_workbench.concepts.candidates import read_candidates
+    from creative_workbench.pipeline.concept_decisions import ConceptReview, authorise
 
-    names = {r.name for r in project.config.reviewers}
-    if by not in names:
-        raise WorkbenchError(
-            f"{by!r} is not a reviewer of {project.name}; use one of {', '.join(sorted(names))}"
-            if names
-            else f"{project.name} has no reviewers; add [[reviewers]] to project.toml"
-        )
-    if not reason.strip():
-        raise WorkbenchError("restore needs a reason (--reason TEXT)")
+    authorise(project, by)  # an unknown or unauthorised reviewer is refused first
+
     path = project.root / CANDIDATES_FILE
     table = read_candidates(path)
     row = table.filter(pl.col("candidate_id") == candidate_id)
@@ -268,7 +263,7 @@ def restore(project: Project, candidate_id: str, by: str, reason: str) -> pl.Dat
         raise WorkbenchError(f"unknown candidate {candidate_id!r} in {path}")
     if not row["auto_discarded"][0]:
         raise WorkbenchError(f"candidate {candidate_id} is not auto-discarded; nothing to restore")
-    Store(project.state_db).record_decision("concepts", candidate_id, RESTORE, by, reason)
+    ConceptReview(project).decide(candidate_id, RESTORE, by, reason)  # who may, recorded
     chosen = pl.col("candidate_id") == candidate_id
     updated = table.with_columns(
         pl.when(chosen).then(pl.lit(by)).otherwise(pl.col("restored_by")).alias("restored_by"),
