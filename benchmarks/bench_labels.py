@@ -92,7 +92,7 @@ def accuracy(data: Path) -> None:
     result = evaluate(data)
     print_table(result)
     print("held-out per label (n gold, P / R / F1): rules | both")
-    rules, both = result["held_out"]["rules"]["per_label"], result["held_out"]["both"]["per_label"]
+    rules, both = (result["held_out"]["per_label"][m] for m in ("rules", "both"))
     for label, s in both.items():
         r = rules[label]
         print(

@@ -162,8 +162,9 @@ METHODS = {"rules": predict_rules, "model": predict_model, "both": predict}
 
 
 def evaluate(path: Path) -> dict[str, dict[str, dict]]:
-    """{split: {"n": rows, method: scores}} for the tune and held-out parts; methods: rules,
-    model (learned layer alone, CTA from the rules), both (the product) and majority.
+    """{split: {"n": rows, method: scores, "per_label": {method: per_label()}}} for the tune
+    and held-out parts; methods: rules, model (learned layer alone, CTA from the rules), both
+    (the product) and majority.
     The tune split's figures are in-sample (the rules and the model were fitted on it)."""
     dev = load_dev_set(path)
     tune = dev.filter(pl.col("split") == "tune")
@@ -173,7 +174,8 @@ def evaluate(path: Path) -> dict[str, dict[str, dict]]:
         result[split] = {"n": int((dev["split"] == split).sum())}
         for name, frame in predicted.items():
             part = frame.filter(pl.col("split") == split)
-            result[split][name] = scores_of(part) | {"per_label": per_label(part)}
+            result[split][name] = scores_of(part)
+            result[split].setdefault("per_label", {})[name] = per_label(part)
         result[split]["majority"] = majority_baseline(tune, dev.filter(pl.col("split") == split))
     return result
 
