@@ -15,6 +15,7 @@ Nothing synthesised is written to disk. Wall time depends on the machine's load:
 (user + system, all threads) is printed beside it.
 
 Usage: python benchmarks/bench_labels.py [--data PATH] [--ads 1000000] [--distinct 100000]
+    [--speed-only]
 """
 
 from __future__ import annotations
@@ -69,16 +70,40 @@ def speed(data: Path, n_ads: int, n_distinct: int) -> dict:
 
 
 def print_table(result: dict) -> None:
+    """The accuracy table; macro* leaves out angles with no gold label in the split."""
     print(f"{'split':9} {'method':9} {'angles F1 (P / R)':20} {'macro':>6}", end="")
-    print(f" {'CTA acc':>8} {'offer F1':>9}")
+    print(f" {'macro*':>6} {'CTA acc':>8} {'offer F1':>9}")
     for split, parts in result.items():
         for method in METHODS:
             s = parts[method]
             pr = f"{s['angles_f1']:.3f} ({s['angles_precision']:.2f} / {s['angles_recall']:.2f})"
             print(
                 f"{split:9} {method:9} {pr:20} {s['angles_macro_f1']:6.3f} "
+                f"{s['angles_macro_f1_present']:6.3f} "
                 f"{s['cta_accuracy']:8.3f} {s['offer_f1']:9.3f}   n={parts['n']}"
             )
+
+
+def accuracy(data: Path) -> None:
+    """Print the accuracy table, held-out per-label figures and the model's CV figures."""
+    from creative_workbench.research.copy_model import load_model
+    from creative_workbench.research.label_eval import evaluate
+
+    result = evaluate(data)
+    print_table(result)
+    print("held-out per label (n gold, P / R / F1): rules | both")
+    rules, both = (result["held_out"]["per_label"][m] for m in ("rules", "both"))
+    for label, s in both.items():
+        r = rules[label]
+        print(
+            f"  {label:32} n={s['n']:3}  {r['precision']:.2f} / {r['recall']:.2f} / {r['f1']:.2f}"
+            f"  |  {s['precision']:.2f} / {s['recall']:.2f} / {s['f1']:.2f}"
+        )
+    meta = load_model().meta
+    print(f"model: C={meta['c']}, trained on {meta['n_train']} tune ads; {meta['split']}")
+    print("model 5-fold out-of-fold F1 on the tune split (chosen mode per label):")
+    for label, f1 in meta["cv_f1_of_chosen_mode"].items():
+        print(f"  {label:32} {f1:.3f}")
 
 
 def main() -> None:
@@ -86,21 +111,14 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT)
     parser.add_argument("--ads", type=int, default=1_000_000)
     parser.add_argument("--distinct", type=int, default=100_000)
+    parser.add_argument("--speed-only", action="store_true", help="skip the accuracy table")
     parser.add_argument("--speed-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.speed_child:
         print(json.dumps(speed(args.data, args.ads, args.distinct)))
         return
-
-    from creative_workbench.research.copy_model import load_model
-    from creative_workbench.research.label_eval import evaluate
-
-    print_table(evaluate(args.data))
-    meta = load_model().meta
-    print(f"model: C={meta['c']}, trained on {meta['n_train']} tune ads; {meta['split']}")
-    print("model 5-fold out-of-fold F1 on the tune split (chosen mode per label):")
-    for label, f1 in meta["cv_f1_of_chosen_mode"].items():
-        print(f"  {label:32} {f1:.3f}")
+    if not args.speed_only:
+        accuracy(args.data)
     command = [sys.executable, __file__, "--speed-child", "--data", str(args.data)]
     command += ["--ads", str(args.ads), "--distinct", str(args.distinct)]
     run = subprocess.run(command, capture_output=True, text=True, check=True)

@@ -1,11 +1,12 @@
 """The labeller on the labelled real dev set (../shared/data/ad_copy), held-out split only.
 
-Floors are the held-out figures measured with benchmarks/bench_labels.py (2026-12-01) minus
-0.03, so a lexicon or model change that loses accuracy on ads it was not tuned or trained
-on fails here:
-* rules + learned layer (the product): angles micro-F1 0.725, macro-F1 0.573, CTA 0.922,
-  offer micro-F1 0.875 (one Spanish ad is left unlabelled by design);
-* rules alone: angles 0.678, macro 0.553, CTA 0.922, offer 0.898.
+Floors are the held-out figures measured with benchmarks/bench_labels.py (2026-12-02, after
+the lexicon and model were last tuned on the tune split) minus 0.03, so a lexicon or model
+change that loses accuracy on ads it was not tuned or trained on fails here:
+* rules + learned layer (the product): angles micro-F1 0.746, macro-F1 0.618 (0.706 over the
+  7 angles with a gold label in the split: none has values_sustainability), CTA 0.922,
+  offer micro-F1 0.857 (one Spanish ad is left unlabelled by design);
+* rules alone: angles 0.689, macro 0.587, CTA 0.922, offer 0.880.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import pytest
 from creative_workbench.research.label_eval import evaluate, evidence_violations
 
 FLOORS = {
-    "both": {"angles_f1": 0.69, "angles_macro_f1": 0.54, "cta_accuracy": 0.89, "offer_f1": 0.84},
-    "rules": {"angles_f1": 0.65, "angles_macro_f1": 0.52, "cta_accuracy": 0.89, "offer_f1": 0.87},
+    "both": {"angles_f1": 0.71, "angles_macro_f1": 0.58, "cta_accuracy": 0.89, "offer_f1": 0.82},
+    "rules": {"angles_f1": 0.65, "angles_macro_f1": 0.55, "cta_accuracy": 0.89, "offer_f1": 0.85},
 }
 
 

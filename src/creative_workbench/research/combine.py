@@ -192,14 +192,21 @@ def label_texts(
     Without BUTTON_COL, ads with no CTA phrase in the copy get CTA `unknown`.
     """
     keys = [c for c in (text_col, button_col, lang_col) if c is not None]
-    distinct = frame.select(keys).unique(maintain_order=True)
+    distinct = frame.select(keys).unique(maintain_order=True).with_row_index("_distinct")
     cols = [button_col, text_col] if button_col else [text_col]
     labelled = add_model_labels(
-        label_copy(distinct, text_col, cta_cols=cols),
+        label_copy(distinct.drop("_distinct"), text_col, cta_cols=cols),
         text_col,
         has_button=button_col is not None,
         button_col=button_col,
         lang_col=lang_col,
         model=model,
     )
-    return frame.join(labelled, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    # Gather by row number (one integer join, then a take) rather than joining the ~70
+    # label columns on the text keys: same rows, about a third less work at 1M ads.
+    if set(frame.columns) & (set(labelled.columns) - set(keys)):  # names the join suffixes
+        return frame.join(labelled, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    rows = frame.select(keys).join(
+        distinct, on=keys, how="left", nulls_equal=True, maintain_order="left"
+    )
+    return pl.concat([frame, labelled.drop(keys)[rows["_distinct"]]], how="horizontal")

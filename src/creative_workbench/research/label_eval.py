@@ -119,7 +119,16 @@ def _multilabel(gold: list[set[str]], pred: list[set[str]], classes: list[str]) 
             counts[c][2] += c in g and c not in p
     micro = _f1(*(sum(v[i] for v in counts.values()) for i in range(3)))
     macro = sum(_f1(*v)[0] for v in counts.values()) / len(classes)
-    return {"f1": micro[0], "precision": micro[1], "recall": micro[2], "macro_f1": macro}
+    # A class with no gold label in the set scores 0 above; this variant leaves it out.
+    present = [_f1(*v)[0] for v in counts.values() if v[0] + v[2]]
+    macro_present = sum(present) / max(len(present), 1)
+    return {
+        "f1": micro[0],
+        "precision": micro[1],
+        "recall": micro[2],
+        "macro_f1": macro,
+        "macro_f1_present": macro_present,
+    }
 
 
 def score(gold: pl.DataFrame, pred_angles, pred_cta, pred_offers) -> dict:
@@ -134,6 +143,7 @@ def score(gold: pl.DataFrame, pred_angles, pred_cta, pred_offers) -> dict:
         "angles_precision": angles["precision"],
         "angles_recall": angles["recall"],
         "angles_macro_f1": angles["macro_f1"],
+        "angles_macro_f1_present": angles["macro_f1_present"],
         "cta_accuracy": cta_hits / max(len(gold), 1),
         "offer_f1": offers["f1"],
     }
@@ -152,8 +162,9 @@ METHODS = {"rules": predict_rules, "model": predict_model, "both": predict}
 
 
 def evaluate(path: Path) -> dict[str, dict[str, dict]]:
-    """{split: {"n": rows, method: scores}} for the tune and held-out parts; methods: rules,
-    model (learned layer alone, CTA from the rules), both (the product) and majority.
+    """{split: {"n": rows, method: scores, "per_label": {method: per_label()}}} for the tune
+    and held-out parts; methods: rules, model (learned layer alone, CTA from the rules), both
+    (the product) and majority.
     The tune split's figures are in-sample (the rules and the model were fitted on it)."""
     dev = load_dev_set(path)
     tune = dev.filter(pl.col("split") == "tune")
@@ -164,6 +175,7 @@ def evaluate(path: Path) -> dict[str, dict[str, dict]]:
         for name, frame in predicted.items():
             part = frame.filter(pl.col("split") == split)
             result[split][name] = scores_of(part)
+            result[split].setdefault("per_label", {})[name] = per_label(part)
         result[split]["majority"] = majority_baseline(tune, dev.filter(pl.col("split") == split))
     return result
 
@@ -173,6 +185,29 @@ def scores_of(predicted: pl.DataFrame) -> dict:
     return score(
         predicted, predicted["pred_angles"], predicted["pred_cta"], predicted["pred_offers"]
     )
+
+
+def per_label(predicted: pl.DataFrame) -> dict[str, dict[str, float]]:
+    """Per angle and offer id: gold count n, precision, recall and F1 of PREDICTED."""
+    out = {}
+    for family, gold_col, pred_col, ids in (
+        ("angle", "gold_angles", "pred_angles", ANGLE_IDS),
+        ("offer", "gold_offer", "pred_offers", list(OFFER_IDS.values())),
+    ):
+        gold = [_labels(v) for v in predicted[gold_col]]
+        pred = [set(p) for p in predicted[pred_col]]
+        for label in ids:
+            tp = sum(label in g and label in p for g, p in zip(gold, pred, strict=True))
+            fp = sum(label in p and label not in g for g, p in zip(gold, pred, strict=True))
+            fn = sum(label in g and label not in p for g, p in zip(gold, pred, strict=True))
+            f1, precision, recall = _f1(tp, fp, fn)
+            out[f"{family}:{label}"] = {
+                "n": tp + fn,
+                "precision": precision,
+                "recall": recall,
+                "f1": f1,
+            }
+    return out
 
 
 def evidence_violations(path: Path) -> list[tuple[str, str]]:
