@@ -171,7 +171,9 @@ def test_reimport_is_idempotent_and_restore_survives_it(imported) -> None:
     assert row["restored_by"] == "Maya Okafor" and not row["auto_discarded"]
     assert row["discard_reason"]  # the machine's reason stays on record
     decisions = Store(project.state_db).query("SELECT who, decision, note FROM decisions")
-    assert decisions.row(0) == ("Maya Okafor", "restore", "the blur suits the motion angle")
+    who, decision, note = decisions.row(0)
+    assert (who, decision) == ("Maya Okafor", "restore")
+    assert json.loads(note)["reason"] == "the blur suits the motion angle"
 
 
 def _app() -> typer.Typer:
