@@ -131,7 +131,7 @@ def test_a_walk_from_research_sign_off_to_the_production_folder(root: Path) -> N
     )  # fmt: skip
     assert signed.returncode == 0, signed.stderr
 
-    first = workbench("tick", "--all", "--no-reports", "--json", cwd=root)
+    first = workbench("tick", "--all", "--no-reports", "--no-briefs", "--json", cwd=root)
     assert first.returncode == 0, first.stderr
     (report,) = json.loads(first.stdout)
     concepts = [(m["trigger"], m["target"]) for m in report["moves"] if m["stage"] == "concepts"]
@@ -146,14 +146,14 @@ def test_a_walk_from_research_sign_off_to_the_production_folder(root: Path) -> N
         cwd=root,
     )  # fmt: skip
     assert approved.returncode == 0, approved.stderr
-    second = workbench("tick", "--project", "acme", "--no-reports", cwd=root)
+    second = workbench("tick", "--project", "acme", "--no-reports", "--no-briefs", cwd=root)
     assert second.returncode == 0, second.stderr
     assert second.stdout.splitlines()[-1] == "acme: production -> done (finish)"
     assert (
         json.loads((folder / "production" / "approved_briefs.json").read_text())[0]["brief_id"]
         == "b1"
     )
-    again = workbench("tick", "--project", "acme", "--no-reports", cwd=root)
+    again = workbench("tick", "--project", "acme", "--no-reports", "--no-briefs", cwd=root)
     assert (again.returncode, again.stdout.strip()) == (0, "acme: nothing to do")
     assert workbench("status", cwd=root).returncode == 0
 

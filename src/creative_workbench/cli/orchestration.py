@@ -51,6 +51,14 @@ def tick_command(
     retry_failed: Annotated[
         bool, typer.Option("--retry-failed", help="Re-run failed stages even if unchanged.")
     ] = False,
+    briefs: Annotated[
+        bool,
+        typer.Option(
+            "--briefs/--no-briefs",
+            help="Make concepts with the briefs flow, or take hand-made briefs to the creative "
+            "lead as they are.",
+        ),
+    ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print what moved as JSON.")] = False,
     root: Root = None,
 ) -> None:
@@ -62,7 +70,7 @@ def tick_command(
     if (project is None) == (not all_projects):
         raise WorkbenchError("tick: pass --project NAME or --all (not both)")
     workspace = Workspace.discover(root)
-    settings = TickSettings(reports=reports, retry_failed=retry_failed)
+    settings = TickSettings(reports=reports, retry_failed=retry_failed, briefs=briefs)
     names = [project] if project is not None else None
     if names is not None:  # a single unknown project is a one-line error
         from creative_workbench.config import load_project

@@ -37,6 +37,7 @@ class TickSettings(BaseModel):
     reports: bool = True  # run the stage's report after its flow (research, qa)
     notify: bool = True  # tell people when a decision is needed or a stage fails
     retry_failed: bool = False  # re-run failed stages whose inputs did not change
+    briefs: bool = True  # concepts: run the briefs flow; False: briefs are made by hand
     max_passes: int = 12  # moves per tick are bounded (each stage moves a few times at most)
 
 
@@ -164,8 +165,13 @@ WORK: dict[str, Work] = {
 }
 
 
-def work_for(stage: str, flows: Callable[[str], bool] = flow_available) -> Work | None:
-    """What STAGE runs, or None when the part it needs is not installed or registered."""
+def work_for(
+    stage: str, settings: TickSettings | None = None, flows: Callable[[str], bool] = flow_available
+) -> Work | None:
+    """What STAGE runs, or None when the part it needs is not installed or registered (or,
+    for concepts, when SETTINGS say the briefs are made by hand)."""
+    if stage == "concepts" and settings is not None and not settings.briefs:
+        return None
     if stage in FLOWS and not flows(FLOWS[stage]):
         return None
     if stage == "delivery" and not module_available(DELIVERY_MODULE):

@@ -154,7 +154,7 @@ def plan(project: Project, settings: TickSettings | None = None) -> list[Move]:
     moves = []
     for stage in stages.ALL_STAGES:
         state = current[stage]
-        runnable = state.state == stages.READY and work_for(stage) is not None
+        runnable = state.state == stages.READY and work_for(stage, settings) is not None
         move = next_move(state, inputs[stage], settings, runnable)
         if move is not None:
             moves.append(move)
@@ -221,7 +221,7 @@ def _apply(project: Project, move: Move, settings: TickSettings, report: TickRep
 
 
 def _run(project: Project, move: Move, settings: TickSettings, report: TickReport) -> None:
-    work = work_for(move.stage)
+    work = work_for(move.stage, settings)
     if work is None:  # a part vanished between plan and run: stays ready
         return
     context = approval_context(project, "concepts" if move.stage == "production" else move.stage)

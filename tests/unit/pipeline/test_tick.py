@@ -20,7 +20,7 @@ from creative_workbench.pipeline.store import Store, now_utc
 from creative_workbench.pipeline.tick import plan, project_lock, tick, tick_all
 from tests.studio import REVIEWERS, make_studio
 
-QUIET = TickSettings(reports=False, notify=False)
+QUIET = TickSettings(reports=False, notify=False, briefs=False)  # briefs made by hand
 SRC = Path(__file__).resolve().parents[3] / "src"
 
 
@@ -205,7 +205,7 @@ def test_a_failing_stage_fails_once_with_its_message_and_reruns_only_when_asked(
     assert reason.startswith(f"DataError: {briefs}: cannot read the briefs table")
     assert tick(project, QUIET).moves == []  # unchanged inputs: not re-run on every tick
 
-    retry = TickSettings(reports=False, notify=False, retry_failed=True)
+    retry = TickSettings(reports=False, notify=False, retry_failed=True, briefs=False)
     again = tick(project, retry)  # still broken: retried once in this tick, not in a loop
     assert [m.trigger for m in again.moves] == ["retry", "start", "fail"]
     briefs.write_text('[{"brief_id": "b1"}]', "utf-8")
