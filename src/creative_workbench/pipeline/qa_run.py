@@ -126,7 +126,7 @@ def run_qa(
     ordered = [results[f] for f in files]
     table = findings_frame((r.file, f) for r in ordered for f in r.findings)
     # Every row is a Finding, whose check id and severity were validated when it was built
-    # (findings_frame matches FindingsSchema: tests/unit/test_qa_gate.py); loading pandera
+    # (findings_frame matches FindingsSchema: tests/unit/qa/test_gate.py); loading pandera
     # here would cost each `workbench qa` call ~2 s of CPU.
     run = QARun(uuid.uuid4().hex[:12], ordered, table)
     if record and project is not None:
