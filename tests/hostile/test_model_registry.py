@@ -20,7 +20,7 @@ from creative_workbench.scoring.integrity import write_manifest
 from creative_workbench.scoring.persistence import ScorerFileError
 from creative_workbench.scoring.scorer import CreativeScorer
 from tests.cli_run import assert_one_line_error, workbench
-from tests.unit.test_scoring_evaluation import keyword_project
+from tests.unit.scoring.test_evaluation import keyword_project
 
 DAMAGED = "model v0001 is damaged: "
 

@@ -16,7 +16,7 @@ from creative_workbench.pipeline.forecast import new_values, week_rows, week_sta
 from creative_workbench.pipeline.training import train_project
 from creative_workbench.pipeline.training_data import load_training_data
 from creative_workbench.scoring.allocation import split_budget, thompson_shares
-from tests.unit.test_scoring_evaluation import keyword_project
+from tests.unit.scoring.test_evaluation import keyword_project
 
 
 @pytest.fixture(scope="module")

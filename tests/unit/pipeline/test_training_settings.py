@@ -18,7 +18,7 @@ from creative_workbench.scoring.features import CALENDAR_EPOCH
 from creative_workbench.scoring.scorer import CreativeScorer
 from creative_workbench.scoring.search import SPACE, _eligible
 from tests.cli_run import assert_one_line_error, workbench
-from tests.unit.test_scoring_evaluation import keyword_project
+from tests.unit.scoring.test_evaluation import keyword_project
 
 
 def project_with(root, model_toml: str = ""):

@@ -10,7 +10,7 @@ import xgboost as xgb
 from creative_workbench.scoring.additive import AdditiveModel, booster_steps
 from creative_workbench.scoring.features import CREATIVE_FEATURES
 from creative_workbench.scoring.scorer import CreativeScorer
-from tests.unit.test_scoring_model import history
+from tests.unit.scoring.test_scorer import history
 
 NAMES = ["colour", "size", "length", "shape"]
 TYPES = ["c", "q", "q", "c"]

@@ -21,7 +21,7 @@ from creative_workbench.scoring.validation import (
     grouped_plan,
     paired_differences,
 )
-from tests.unit.test_scoring_model import history
+from tests.unit.scoring.test_scorer import history
 
 
 def keyword_project(root, **scoring) -> str:

@@ -12,7 +12,7 @@ from scipy.special import logit
 from creative_workbench.scoring.explain import contributions, top_reasons
 from creative_workbench.scoring.features import NEW_VALUE
 from creative_workbench.scoring.scorer import CreativeScorer
-from tests.unit.test_scoring_model import history
+from tests.unit.scoring.test_scorer import history
 
 
 @pytest.fixture(scope="module")
