@@ -11,8 +11,6 @@ moves: the stage simply waits, and `workbench status` says why.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -24,9 +22,6 @@ from creative_workbench.config import Project, Workspace
 from creative_workbench.errors import WorkbenchError
 
 log = logging.getLogger(__name__)
-
-DELIVERY_MODULE = "creative_workbench.pipeline.delivery"
-NOTIFY_MODULE = "creative_workbench.pipeline.notify"
 
 
 class TickSettings(BaseModel):
@@ -65,14 +60,6 @@ class Outcome:
 
 
 Work = Callable[[Project, TickSettings, Mapping[str, Any]], Outcome]
-
-
-def module_available(name: str) -> bool:
-    """Whether module NAME can be imported (an optional part is installed)."""
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ImportError:
-        return False
 
 
 def flow_available(name: str) -> bool:
@@ -141,8 +128,9 @@ def qa_work(project: Project, settings: TickSettings, context: Mapping[str, Any]
 
 def delivery_work(project: Project, settings: TickSettings, context: Mapping[str, Any]) -> Outcome:
     """The delivery package, signed off by the senior reviewer."""
-    build = importlib.import_module(DELIVERY_MODULE).build_delivery
-    path = build(project, str(context.get("approved_by", "")))
+    from creative_workbench.pipeline.delivery import build_delivery
+
+    path = build_delivery(project, str(context.get("approved_by", "")))
     if path is None:
         raise WorkbenchError(
             f"project {project.name}: no deliverable passed QA (or has a waiver) to deliver"
@@ -174,19 +162,16 @@ def work_for(
         return None
     if stage in FLOWS and not flows(FLOWS[stage]):
         return None
-    if stage == "delivery" and not module_available(DELIVERY_MODULE):
-        return None
     return WORK[stage]
 
 
 def notify(project: Project, subject: str, body: str, kind: str) -> bool:
-    """Send a notification if the notify module is installed; never raises (a channel that
+    """Send a notification to the project's channels; never raises (a channel that
     is down must not stop the stage). Returns whether it was handed over."""
-    if not module_available(NOTIFY_MODULE):
-        log.info("no notifier installed; not sent: %s", subject)
-        return False
     try:
-        importlib.import_module(NOTIFY_MODULE).notify(project, subject, body, kind)
+        from creative_workbench.pipeline.notify import notify as send
+
+        send(project, subject, body, kind)
     except Exception as exc:  # a notifier's failure is logged, never fatal
         log.warning("notification %r not sent: %s: %s", subject, type(exc).__name__, exc)
         return False
