@@ -35,10 +35,13 @@ def check_file(path: Path | str, context: GateContext | None = None) -> GateResu
     context = context or GateContext()
     started = time.perf_counter()
     result = GateResult(str(path), context.placement, [])
+    # A file that needs a read (a CTA or a safe zone) starts loading the OCR engine now, on
+    # its first use in this process, beside the probe and the decode pass; reads wait for it.
     try:
+        ocr = _background().submit(engine) if _needs_read(context) else None
         info = probe(path)
         result.info = _info_summary(info)
-        _run_checks(info, context, result)
+        _run_checks(info, context, result, ocr)
     except MediaError as exc:
         result.findings = [cannot_check(str(exc))]
     result.seconds = round(time.perf_counter() - started, 3)
@@ -46,8 +49,8 @@ def check_file(path: Path | str, context: GateContext | None = None) -> GateResu
 
 
 def warm_up() -> None:
-    """Start loading the audio checks (SciPy) on a background thread, behind the caller's back;
-    the OCR engine loads on the first file that needs a read."""
+    """Start loading the audio checks on a background thread, behind the caller's back; the
+    OCR engine loads on the first file that needs a read (see check_file)."""
     _background().submit(_audio_module)
 
 
@@ -63,16 +66,22 @@ def sample_plan(duration: float, brand_early_s: float, window_s: float) -> list[
     return sorted({0.0, *early, *(round(float(t), 2) for t in body)})
 
 
-def _run_checks(info: MediaInfo, context: GateContext, result: GateResult) -> None:
+def _needs_read(context: GateContext) -> bool:
+    """Whether CONTEXT asks for OCR: a CTA to read or a placement with safe zones."""
+    placement = get_placement(context.placement) if context.placement else None
+    return bool(context.cta) or (placement is not None and _has_zones(placement))
+
+
+def _run_checks(
+    info: MediaInfo, context: GateContext, result: GateResult, ocr: Future | None
+) -> None:
     thresholds = context.qa_thresholds()
     placement = get_placement(context.placement) if context.placement else None
     video = info.kind == "video"
-    # Audio runs beside the decode pass: numpy, scipy and FFmpeg release the GIL.
+    # Audio runs beside the decode pass: NumPy and FFmpeg release the GIL.
     sound = _background().submit(_measure_audio, info.path, thresholds) if video else None
     window = max(thresholds.end_card_window_s, thresholds.end_card_min_hold_s)
-    read = bool(context.cta) or (placement is not None and _has_zones(placement))
-    # The OCR engine (on first use) loads beside the decode pass; reads wait for it.
-    ocr = _background().submit(engine) if read else None
+    read = ocr is not None
     if video:
         plan = sample_plan(info.duration_s, thresholds.brand_early_s, window)
         seen = run_pass(info, plan, window)
@@ -154,8 +163,7 @@ def _background() -> ThreadPoolExecutor:
 
 
 def _audio_module():
-    """The audio checks, imported on first use: SciPy takes longer to load than a file takes
-    to check, so the audio worker loads it while the video pass runs."""
+    """The audio checks, imported on first use (by warm_up's thread or the audio worker)."""
     from creative_workbench.qa import audio
 
     return audio
