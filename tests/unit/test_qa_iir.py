@@ -51,10 +51,20 @@ def test_one_dimensional_and_empty_input() -> None:
     assert empty.shape == (0, 2) and state.shape == (2, 4)
 
 
-@pytest.mark.parametrize("rate", [16000, 44100, 48000])
-def test_butter_bandpass_is_scipys_design(rate: int) -> None:
-    ours = butter_bandpass(4, 300.0, 3400.0, rate)
-    reference = signal.butter(4, (300.0, 3400.0), btype="bandpass", fs=rate, output="sos")
+@pytest.mark.parametrize(
+    ("order", "band", "rate"),
+    [
+        (4, (300.0, 3400.0), 16000),
+        (4, (300.0, 3400.0), 44100),
+        (4, (300.0, 3400.0), 48000),
+        (3, (300.0, 3400.0), 48000),
+        (1, (20.0, 20000.0), 48000),  # a wide band: real poles
+    ],
+)
+def test_butter_bandpass_is_scipys_design(order: int, band: tuple[float, float], rate: int) -> None:
+    ours = butter_bandpass(order, *band, rate)
+    reference = signal.butter(order, band, btype="bandpass", fs=rate, output="sos")
+    assert ours.shape == reference.shape
     _, h_ours = signal.sosfreqz(ours, worN=1024, fs=rate)
     _, h_reference = signal.sosfreqz(reference, worN=1024, fs=rate)
     assert np.max(np.abs(h_ours - h_reference)) < 1e-10

@@ -89,8 +89,9 @@ def butter_bandpass(order: int, low_hz: float, high_hz: float, rate: int) -> np.
     analogue = np.concatenate([low + root, low - root])
     poles = (4.0 + analogue) / (4.0 - analogue)  # zeros: ORDER at z = 1 and ORDER at z = -1
     gain = width**order * np.real(4.0**order / np.prod(4.0 - analogue))
-    upper = sorted(poles[poles.imag > 0], key=lambda p: abs(p))
-    real = sorted(poles[poles.imag == 0].real)
+    real_pole = np.abs(poles.imag) <= 1e-12 * np.abs(poles)
+    upper = sorted(poles[~real_pole & (poles.imag > 0)], key=lambda p: abs(p))
+    real = sorted(poles[real_pole].real)
     pairs = [(p, np.conj(p)) for p in upper]
     pairs += [(real[i], real[i + 1]) for i in range(0, len(real) - 1, 2)]
     sos = np.array([[1.0, 0.0, -1.0, *np.real(np.poly(pair))] for pair in pairs])
