@@ -37,13 +37,13 @@ def load_demo(root: Path) -> tuple[object, pl.DataFrame, pl.DataFrame]:
     """The demo project, its labelled ads and its white space (building the demo if absent)."""
     from creative_workbench.config import Workspace, load_project
     from creative_workbench.demo import build_demo
-    from creative_workbench.reports import competitive
+    from creative_workbench.pipeline.flows import get_flow
 
     if not (root / "data" / "projects" / "demo" / "project.toml").is_file():
         build_demo(root, seed=7)
     project = load_project("demo", Workspace(root))
-    analysis = competitive.analyse(project, with_visuals=False)
-    return project, analysis.labelled, competitive.white_space_for(analysis)
+    analysis = get_flow("research").run(project, record=False, with_visuals=False)
+    return project, analysis.labelled, analysis.white_space
 
 
 def scale(labelled: pl.DataFrame, n_ads: int) -> pl.DataFrame:

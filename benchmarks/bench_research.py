@@ -41,17 +41,16 @@ def generate(path: Path, n_ads: int, seeds: int = 40, *, distinct_copy: bool = F
     reference ("Ref 123456.") to every body, the worst case for labelling distinct copy once.
     """
     from creative_workbench.demo import market as demo_market
-    from creative_workbench.ingest.meta_api import meta_records_to_frame
     from creative_workbench.ingest.records import QualityLog
+    from creative_workbench.ingest.sources import read_source
 
     frames = []
     for seed in range(seeds):
+        page = path.with_name(f"seed{seed}.json")
         records = demo_market.build_records(seed, demo_market.plan_ads(seed))
-        frames.append(
-            meta_records_to_frame(
-                ((str(i), r) for i, r in enumerate(records)), Path(f"seed{seed}.json"), QualityLog()
-            )
-        )
+        page.write_text(json.dumps({"data": records}, default=str), "utf-8")
+        frames.append(read_source("meta_api", page, QualityLog()))
+        page.unlink()
     base = pl.concat(frames)
     rng = np.random.default_rng(0)
     picks = rng.integers(0, base.height, n_ads)

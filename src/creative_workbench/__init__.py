@@ -25,7 +25,9 @@ if TYPE_CHECKING:
         ProjectNotFoundError,
         ReportError,
         WorkbenchError,
+        WorkFailedError,
     )
+    from creative_workbench.pipeline.flows import all_flows, get_flow
     from creative_workbench.placements import Placement, all_placements, get_placement
 
 __version__ = "0.1.0"
@@ -46,7 +48,9 @@ _SOURCES = {
         "ProjectNotFoundError",
         "ReportError",
         "WorkbenchError",
+        "WorkFailedError",
     ),
+    "creative_workbench.pipeline.flows": ("all_flows", "get_flow"),
     "creative_workbench.placements": ("Placement", "all_placements", "get_placement"),
 }
 _MODULE_OF = {name: module for module, names in _SOURCES.items() for name in names}
@@ -62,10 +66,13 @@ __all__ = [
     "ProjectNotFoundError",
     "QAThresholds",
     "ReportError",
+    "WorkFailedError",
     "WorkbenchError",
     "Workspace",
     "__version__",
+    "all_flows",
     "all_placements",
+    "get_flow",
     "get_placement",
     "load_brand_guide",
     "load_project",

@@ -141,6 +141,56 @@ class ScoringSettings(_Strict):
     calendar: bool = Field(False, description="dated rows: the date as a trend/season term")
 
 
+class BaselineSettings(_Strict):
+    """[baseline]: a traditional agency's billable hours per stage (assumed, not measured)
+    and the hourly rate that turns hours into cost; the timeline report compares them with
+    the hours measured from this project's events.
+
+    Each default's description says where it comes from: the reference document the
+    product grew from (a studio producer's account of AI-assisted production; the
+    `reference/` sheets beside the repo). A stage it gives no figure for is None and is
+    left out of the comparison until project.toml sets it.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    research: float | None = Field(
+        60.0,
+        ge=0,
+        description="reference, section 1 (competitive research): 40-80 billable hours by "
+        "hand for a junior strategist over two weeks; the midpoint",
+    )
+    concepts: float | None = Field(
+        20.0,
+        ge=0,
+        description="reference, economics section: about 40 hours of creative work per "
+        "project; half of it to concepts (the even split is assumed)",
+    )
+    production: float | None = Field(
+        20.0,
+        ge=0,
+        description="reference, economics section: the other half of the 40 creative hours "
+        "(the even split is assumed)",
+    )
+    qa: float | None = Field(
+        None, ge=0, description="reference names manual QA but gives no hours: set your own"
+    )
+    delivery: float | None = Field(
+        None, ge=0, description="reference gives no hours for delivery: set your own"
+    )
+    coordination: float | None = Field(
+        80.0,
+        ge=0,
+        description="reference, economics section: about 80 hours of coordination, meetings "
+        "and handoffs; the studio's counterpart is the time stages wait for a person",
+    )
+    hourly_rate: float = Field(
+        150.0,
+        gt=0,
+        description="not in the reference (it quotes monthly retainers only): a placeholder "
+        "rate, set your studio's",
+    )
+
+
 class ProjectConfig(_Strict):
     """The contents of data/projects/NAME/project.toml."""
 
@@ -160,6 +210,10 @@ class ProjectConfig(_Strict):
     )
     performance: PerformanceSettings = Field(default_factory=PerformanceSettings)
     scoring: ScoringSettings = Field(default_factory=ScoringSettings)
+    notify: list[str] = Field(
+        default_factory=list, description="apprise URLs told when a decision is needed"
+    )
+    baseline: BaselineSettings = Field(default_factory=BaselineSettings)
 
     @field_validator("placements")
     @classmethod

@@ -27,3 +27,10 @@ class ReportError(WorkbenchError):
 
 class MediaError(WorkbenchError):
     """A media file cannot be opened or decoded."""
+
+
+class WorkFailedError(WorkbenchError):
+    """The input was fine but the work did not pass or finish (a QA fail, a failed report):
+    exit code 1, as a failed test run; user errors exit 2."""
+
+    exit_code = 1

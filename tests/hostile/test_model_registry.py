@@ -14,7 +14,7 @@ import pytest
 from creative_workbench.config import Workspace, load_project
 from creative_workbench.errors import DataError
 from creative_workbench.pipeline import models
-from creative_workbench.pipeline.forecast import run_forecast
+from creative_workbench.pipeline.flows import get_flow
 from creative_workbench.pipeline.training import train_project
 from creative_workbench.scoring.integrity import write_manifest
 from creative_workbench.scoring.persistence import ScorerFileError
@@ -66,7 +66,7 @@ def every_command_refuses(root: Path, needle: str, cli=PREDICT, loaders_only=Fal
     assert needle in line and "promote" in line, line
     assert "XGBoost" not in line.replace("XGBoost model", "") and "dmlc" not in line
     project = load_project("kw", Workspace.discover(root))
-    readers = [models.load_model, lambda p: run_forecast(p)]
+    readers = [models.load_model, lambda p: get_flow("scoring.forecast").run(p)]
     if not loaders_only:
         readers += [models.list_models, lambda p: models.read_card(p, "v0001")]
     for reader in readers:

@@ -24,7 +24,7 @@ from creative_workbench.demo.creatives import PERFORMANCE_HEADERS, RESULT_INDICA
 from creative_workbench.demo.deliverable_plan import DEFECT_EXPECT, SIZES
 from creative_workbench.demo.seeding import reference_date
 from creative_workbench.errors import ProjectNotFoundError
-from creative_workbench.qa.findings import CHECK_IDS
+from creative_workbench.qa.checks import check_ids
 from creative_workbench.schemas import CreativesSchema, validate
 
 API_FIELDS = {
@@ -350,7 +350,7 @@ def test_manifest_lists_each_defect_with_checks(project_dir, manifest):
     for entry in manifest:
         assert {"file", "placement", "cta", "voiceover", "defect", "expect"} <= set(entry)
         assert (project_dir / "deliverables" / entry["file"]).is_file()
-        assert set(entry["expect"]) <= set(CHECK_IDS)
+        assert set(entry["expect"]) <= set(check_ids())
         assert set(entry["expect"].values()) <= {"fail", "warn"}
         assert bool(entry["expect"]) == bool(entry["defect"])
     assert (

@@ -8,8 +8,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from creative_workbench.ingest.meta_api import read_meta_api
 from creative_workbench.ingest.records import QualityLog
+from creative_workbench.ingest.sources import read_source
 from creative_workbench.reports.explorer.prepare import prepare_ads
 from creative_workbench.reports.explorer.query import (
     ExplorerQuery,
@@ -138,7 +138,7 @@ def test_library_link_from_the_real_meta_record_and_never_the_token_url(
     shared_data: Path,
 ) -> None:
     path = shared_data / "ad_library" / "meta_adlibrary_api_example_record.json"
-    ads = read_meta_api(path, QualityLog()).with_columns(
+    ads = read_source("meta_api", path, QualityLog()).with_columns(
         pl.lit("meta_api").alias("source"),
         (pl.lit("meta_api:") + pl.col("raw_id")).alias("ad_id"),
         pl.lit("ad").alias("record_kind"),

@@ -11,7 +11,8 @@ import polars as pl
 import pytest
 
 from creative_workbench.config import Workspace, load_project
-from creative_workbench.pipeline.forecast import new_values, run_forecast, week_rows, week_start
+from creative_workbench.pipeline.flows import get_flow
+from creative_workbench.pipeline.forecast import new_values, week_rows, week_start
 from creative_workbench.pipeline.training import train_project
 from creative_workbench.pipeline.training_data import load_training_data
 from creative_workbench.scoring.allocation import split_budget, thompson_shares
@@ -28,7 +29,7 @@ def keywords(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def forecast(keywords):
-    return run_forecast(keywords[0], budget=1000.0, backfill_weeks=2)
+    return get_flow("scoring.forecast").run(keywords[0], budget=1000.0, backfill_weeks=2)
 
 
 def test_default_week_is_the_latest_complete_week_with_running_entities(keywords, forecast):
@@ -70,7 +71,9 @@ def test_candidates_with_new_values_are_flagged_but_not_for_being_new_entities(k
         pl.Series("creative_id", ["kw new", "kw 0001", "kw 0002"]),
         pl.Series("entity", ["kw new", "kw 0001", "kw 0002"]),
     )
-    flags = new_values(outcome.model, week_rows(pool, week)).sort("creative_id")
+    flags = new_values(
+        outcome.model, week_rows(pool, week, project.config.thresholds.brand_early_s)
+    ).sort("creative_id")
     assert flags["new_values"].to_list() == ["", "", "campaign = campaign 99"]
 
 

@@ -11,12 +11,10 @@ import pytest
 
 from creative_workbench.config import ColumnMapping
 from creative_workbench.errors import DataError
-from creative_workbench.ingest.google_atc import read_google_atc
 from creative_workbench.ingest.mapping import mapped_ads, read_mapped
-from creative_workbench.ingest.meta_api import read_meta_api
 from creative_workbench.ingest.meta_report import read_meta_report
 from creative_workbench.ingest.records import QualityLog, parse_bound, parse_range, to_utc
-from creative_workbench.ingest.tiktok import read_tiktok
+from creative_workbench.ingest.sources import read_source
 
 
 def _kinds(log: QualityLog) -> list[str]:
@@ -26,7 +24,7 @@ def _kinds(log: QualityLog) -> list[str]:
 def test_real_meta_record_keeps_ranges_and_political_fields(shared_data: Path) -> None:
     log = QualityLog()
     path = shared_data / "ad_library" / "meta_adlibrary_api_example_record.json"
-    row = read_meta_api(path, log).row(0, named=True)
+    row = read_source("meta_api", path, log).row(0, named=True)
     assert row["raw_id"] == "679808276335343"
     assert row["brand"] == "Mike Bloomberg" and row["page_id"] == "6756153498"
     assert row["start_time"] == datetime(2021, 12, 8, tzinfo=UTC)
@@ -73,7 +71,7 @@ def test_meta_page_with_eu_fields_open_top_bucket_and_carousel(tmp_path: Path) -
         ],
         "paging": {"cursors": {"before": "a", "after": "b"}},
     }
-    frame = read_meta_api(_write(tmp_path / "page.json", page), QualityLog())
+    frame = read_source("meta_api", _write(tmp_path / "page.json", page), QualityLog())
     row = frame.row(0, named=True)
     assert row["start_time"] == datetime(2024, 3, 2, 9, tzinfo=UTC)  # +01:00 -> UTC
     assert row["stop_time"] is None
@@ -114,7 +112,7 @@ def test_meta_bad_records_are_counted_not_dropped_silently(tmp_path: Path) -> No
     path = tmp_path / "ads.jsonl"
     path.write_text("\n".join(lines), "utf-8")
     log = QualityLog()
-    frame = read_meta_api(path, log)
+    frame = read_source("meta_api", path, log)
     assert sorted(frame["raw_id"].to_list()) == ["1", "4"]
     assert frame.filter(pl.col("raw_id") == "1")["body"].item() == "a bare string"
     assert sorted(_kinds(log)) == [
@@ -132,7 +130,7 @@ def test_malformed_json_page_names_file_and_position(tmp_path: Path) -> None:
     path = tmp_path / "meta_ads_page_001.json"
     path.write_text('{"data": [ {"id": 1,, } ]}', "utf-8")
     with pytest.raises(DataError, match=r"meta_ads_page_001.json: malformed JSON at line 1"):
-        read_meta_api(path, QualityLog())
+        read_source("meta_api", path, QualityLog())
 
 
 def test_non_utf8_bytes_are_replaced_and_counted(tmp_path: Path) -> None:
@@ -145,7 +143,7 @@ def test_non_utf8_bytes_are_replaced_and_counted(tmp_path: Path) -> None:
     path = tmp_path / "latin1.json"
     path.write_bytes(json.dumps({"data": [record]}, ensure_ascii=False).encode("latin-1"))
     log = QualityLog()
-    frame = read_meta_api(path, log)
+    frame = read_source("meta_api", path, log)
     assert frame.height == 1 and "\ufffd" in frame["brand"].item()
     assert _kinds(log) == ["non_utf8"]
 
@@ -188,7 +186,7 @@ def test_tiktok_query_response(tmp_path: Path) -> None:
         "error": {"code": "ok"},
     }
     log = QualityLog()
-    frame = read_tiktok(_write(tmp_path / "tiktok.json", response), log).sort("raw_id")
+    frame = read_source("tiktok", _write(tmp_path / "tiktok.json", response), log).sort("raw_id")
     first, second = frame.rows(named=True)
     assert first["raw_id"] == "1923845247192304" and first["brand"] == "Velo Athletics"
     assert first["start_time"] == datetime(2024, 1, 5, tzinfo=UTC)
@@ -238,7 +236,7 @@ def test_google_transparency_rows_sum_regions(tmp_path: Path) -> None:
     path = tmp_path / "creative_stats.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
     log = QualityLog()
-    row = read_google_atc(path, log).row(0, named=True)
+    row = read_source("google_atc", path, log).row(0, named=True)
     assert row["start_time"] == datetime(2024, 1, 15, tzinfo=UTC)
     assert row["stop_time"] == datetime(2024, 3, 1, tzinfo=UTC)
     assert (row["impressions_lower"], row["impressions_upper"]) == (1010.0, None)

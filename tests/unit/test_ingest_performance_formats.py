@@ -12,7 +12,7 @@ from creative_workbench.config import ColumnMapping
 from creative_workbench.errors import DataError
 from creative_workbench.ingest.creatives import read_creatives
 from creative_workbench.ingest.performance import read_performance
-from creative_workbench.ingest.performance_formats import read_kag_attributes
+from creative_workbench.ingest.performance_layouts import read_kag_attributes
 
 META = (
     '"Reporting starts","Reporting ends","Campaign name","Ad set name","Ad name","Ad ID",'

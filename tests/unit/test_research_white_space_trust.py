@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from creative_workbench.ingest.ads import IngestResult
+from creative_workbench.pipeline.flows.research import CompetitiveAnalysis
 from creative_workbench.reports import competitive, competitive_quality
 from creative_workbench.research import coverage, gaps, market
 from creative_workbench.research.messaging import label_ads
@@ -164,9 +165,7 @@ def test_quality_section_shows_capture_dates_coverage_and_escapes() -> None:
     )
     ingest = IngestResult(labelled, files, pl.DataFrame(schema=dict.fromkeys(
         ["file", "record", "kind", "message"], pl.Utf8)))  # fmt: skip
-    analysis = competitive.CompetitiveAnalysis(
-        ingest, labelled, labelled, AS_OF, None, pl.DataFrame()
-    )
+    analysis = CompetitiveAnalysis(ingest, labelled, labelled, AS_OF, None, pl.DataFrame())
     page = competitive_quality.quality_section(analysis)
     assert "2026-06-30" in page and "unknown (window end used)" in page
     assert "Label coverage per brand" in page and "unknown (0% read)" in page

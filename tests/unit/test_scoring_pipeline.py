@@ -9,7 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from creative_workbench.config import Workspace, load_project
-from creative_workbench.pipeline.forecast import run_forecast, week_start
+from creative_workbench.pipeline.flows import get_flow
+from creative_workbench.pipeline.forecast import week_start
 from creative_workbench.pipeline.store import Store
 from creative_workbench.pipeline.training import train_project
 from creative_workbench.pipeline.training_data import load_training_data
@@ -51,7 +52,7 @@ def test_week_start_rounds_to_monday():
 
 def test_forecast_ranks_splits_budget_and_keeps_a_track_record(trained):
     project, _ = trained
-    forecast = run_forecast(project, budget=5000.0, backfill_weeks=2)
+    forecast = get_flow("scoring.forecast").run(project, budget=5000.0, backfill_weeks=2)
     ranking = forecast.ranking
     assert ranking.height > 0
     assert ranking["ctr"].to_list() == sorted(ranking["ctr"].to_list(), reverse=True)
@@ -83,12 +84,12 @@ def test_cli_lists_and_shows_models(trained):
 
 def test_a_second_forecast_reuses_stored_predictions_and_cached_models(trained):
     project, _ = trained
-    first = run_forecast(project, budget=5000.0, backfill_weeks=2)
+    first = get_flow("scoring.forecast").run(project, budget=5000.0, backfill_weeks=2)
     query = "SELECT week, at, model_version, creative_id, ctr FROM predictions WHERE week < ?"
     store = Store(project.state_db)
     stored = store.query(query + " ORDER BY week, creative_id", (str(first.week),))
     cached = sorted(p.name for p in (project.cache_dir / "forecast_models").iterdir())
-    second = run_forecast(project, budget=5000.0, backfill_weeks=2)
+    second = get_flow("scoring.forecast").run(project, budget=5000.0, backfill_weeks=2)
     assert store.query(query + " ORDER BY week, creative_id", (str(first.week),)).equals(stored)
     assert sorted(p.name for p in (project.cache_dir / "forecast_models").iterdir()) == cached
     columns = ["creative_id", "ctr", "ctr_lower", "cvr_upper", "budget"]

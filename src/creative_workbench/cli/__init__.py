@@ -58,6 +58,9 @@ COMMANDS: tuple[LazyCommand, ...] = (
     ),
     LazyCommand("models", "models", "List, inspect and promote scoring models."),
     LazyCommand(
+        "concepts", "concepts", "Turn white space into concept briefs, cards and prompt packs."
+    ),
+    LazyCommand(
         "new",
         "projects",
         "Create a project folder: commented project.toml, _brand.yml template, raw/ folders.",
@@ -69,6 +72,16 @@ COMMANDS: tuple[LazyCommand, ...] = (
         "app",
         "webapp",
         "Serve the project's ads explorer (filters, cards, boards) at http://127.0.0.1:PORT/.",
+    ),
+    LazyCommand(
+        "deliver",
+        "delivery",
+        "Build the delivery package for the latest sign-off: QA-passed or waived files only.",
+    ),
+    LazyCommand(
+        "verify-delivery",
+        "delivery",
+        "Re-hash delivery packages against manifest and seal; exit 1 on any mismatch.",
     ),
 )
 
@@ -136,5 +149,5 @@ def main(args: list[str] | None = None) -> None:
         elif shown:  # (typer's rich help has already printed it and left no message)
             print_error(usage_message(exc))
         sys.exit(exc.exit_code)
-    # Without standalone mode, click returns typer.Exit's code instead of exiting.
+    # Without standalone mode, click returns typer.Exit's code (a command's `--help`: 0).
     sys.exit(code if isinstance(code, int) else 0)

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from creative_workbench.cli.output import safe
 from creative_workbench.config import Workspace
-from creative_workbench.errors import ReportError
+from creative_workbench.errors import ReportError, WorkFailedError
 from creative_workbench.pipeline.registry import REPORTS
 from creative_workbench.pipeline.runner import ReportResult, check_jobs, plan_jobs, run_jobs
 
@@ -118,7 +118,7 @@ def run_command(
     check_jobs(jobs, workspace)
     failures = _run_with_progress(jobs, workspace, executor, workers)
     if failures:
-        raise typer.Exit(1)
+        raise WorkFailedError(f"{failures} of {len(jobs)} report(s) failed (see above)")
 
 
 def _run_with_progress(jobs, workspace, executor, workers) -> int:

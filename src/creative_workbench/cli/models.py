@@ -94,18 +94,20 @@ def train_command(
     root: RootOption = None,
 ) -> None:
     """Train a scoring model on the project's performance history and register it."""
-    from creative_workbench.pipeline.training import MODEL, model_settings, train_project
+    from creative_workbench.pipeline.flows import get_flow
+    from creative_workbench.pipeline.training import MODEL, model_settings
 
     loaded = load_project(project, Workspace.discover(root))
     model_settings(loaded, settings or ())  # a bad --set fails before any work
     with out.status("training (evaluation folds, baselines, final fit)..."):
-        outcome = train_project(
+        outcome = get_flow("scoring.train").run(
             loaded,
             promote=promote,
+            register_model=True,  # this command registers every version it trains
             test_weeks=test_weeks,
             evaluation=evaluation,
             override=override,
-            settings=settings or (),
+            settings=settings or [],
             search=search,
         )
     table = Table(title=f"{loaded.name} {outcome.version}: {safe(outcome.plan.description)}")

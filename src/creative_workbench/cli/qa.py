@@ -12,7 +12,7 @@ from rich.table import Table
 
 from creative_workbench.cli.output import safe
 from creative_workbench.config import Workspace, load_project
-from creative_workbench.errors import WorkbenchError
+from creative_workbench.errors import WorkbenchError, WorkFailedError
 from creative_workbench.placements import get_placement
 from creative_workbench.reports.theme import SEVERITY_COLOURS
 
@@ -20,10 +20,8 @@ out = Console()
 err = Console(stderr=True)
 
 
-class QAFailedError(WorkbenchError):
+class QAFailedError(WorkFailedError):
     """Some deliverable failed the gate: exit code 1, like a failed test run."""
-
-    exit_code = 1
 
 
 def qa_command(
@@ -54,8 +52,10 @@ def qa_command(
     if executor is None:  # the checker children load while this process loads the rest
         named = len(paths) if paths and all(p.is_file() for p in paths) else None
         prestart(*worker_plan(workers, named))
+    from creative_workbench.pipeline.flows import get_flow
     from creative_workbench.pipeline.qa_output import write_json, write_junit
-    from creative_workbench.pipeline.qa_run import collect_files, run_qa
+    from creative_workbench.pipeline.qa_run import collect_files
+    from creative_workbench.qa.findings import blocks
 
     for option, target in (("--json", json_path), ("--junit", junit_path)):
         check_output_path(option, target)
@@ -77,8 +77,14 @@ def qa_command(
         def done(result) -> None:
             bar.update(task, advance=1, description=safe(Path(result.file).name))
 
-        run = run_qa(
-            loaded, files, placement=placement, executor=executor, workers=workers, on_result=done
+        run = get_flow("qa").run(
+            loaded,
+            paths=[str(f) for f in files],
+            placement=placement,
+            strict=strict,
+            executor=executor,
+            workers=workers,
+            on_progress=done,
         )
     out.print(summary_table(run), soft_wrap=True)
     if json_path:
@@ -86,8 +92,7 @@ def qa_command(
     if junit_path:
         write_junit(run, junit_path, strict)
     if run.failed(strict):
-        bad = sum(r.severity == "fail" or (strict and r.severity == "warn") for r in run.results)
-        # typer.Exit is swallowed by app(standalone_mode=False); main() maps this to exit 1
+        bad = sum(blocks(r.severity, strict) for r in run.results)
         raise QAFailedError(
             f"{bad} of {len(run.results)} deliverable(s) did not pass QA"
             + (" (--strict: warnings count)" if strict else "")

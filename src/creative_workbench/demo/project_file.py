@@ -16,6 +16,9 @@ REVIEWERS = [
     {"name": "Maya Okafor", "role": "creative lead"},
     {"name": "Tom Reyes", "role": "producer"},
     {"name": "Priya Nair", "role": "analyst"},
+    # Orchestration's checkpoints: strategy sign-off and delivery sign-off (demo/history.py).
+    {"name": "Lena Brandt", "role": "strategist"},
+    {"name": "Sam Whitaker", "role": "senior reviewer"},
 ]
 
 

@@ -19,26 +19,17 @@ from creative_workbench.atomic import atomic_write_bytes, atomic_write_text
 from creative_workbench.config import ColumnMapping, Project
 from creative_workbench.errors import DataError
 from creative_workbench.ingest.capture import file_capture, record_capture, with_capture
-from creative_workbench.ingest.google_atc import (
-    google_records_to_frame,
-    is_google_atc_record,
-    read_google_atc,
-)
-from creative_workbench.ingest.mapping import mapped_ads, mapped_files, scan_table
-from creative_workbench.ingest.meta_api import is_meta_api_record, meta_records_to_frame
-from creative_workbench.ingest.meta_report import is_meta_report, read_meta_report
+from creative_workbench.ingest.mapping import mapped_ads, mapped_files
 from creative_workbench.ingest.records import (
     ADS_COLUMNS,
     QualityLog,
     canonical_frame,
-    iter_json_records,
 )
-from creative_workbench.ingest.tiktok import is_tiktok_record, tiktok_records_to_frame
+from creative_workbench.ingest.sources import JSON_SUFFIXES, SourceSample, ad_sources, detect_source
+from creative_workbench.media_files import is_image
 from creative_workbench.schemas import AdsSchema, validate
 
 CACHE_VERSION = "ads-v2"
-MEDIA_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
-COPY_SOURCES = ("meta_api", "tiktok")
 FILES_SCHEMA = {
     "file": pl.Utf8,
     "format": pl.Utf8,
@@ -148,33 +139,22 @@ def mapping_for(path: Path, mappings: list[ColumnMapping], root: Path) -> Column
 def read_ad_file(
     path: Path, mappings: list[ColumnMapping], root: Path, log: QualityLog
 ) -> tuple[str, pl.DataFrame]:
-    """(format, canonical rows) for one file; an unknown format is a counted warning."""
+    """(format, canonical rows) for one file: a project mapping first, then the registered
+    ad sources (ingest/sources.py); an unknown format is a counted warning."""
     mapping = mapping_for(path, mappings, root)
     if mapping is not None:
         return f"mapping:{mapping.source}", mapped_ads(path, mapping, log)
-    suffix = path.suffix.lower()
-    if suffix in {".json", ".jsonl", ".ndjson"}:
-        records = list(iter_json_records(path, log))
-        first = next((r for _, r in records if isinstance(r, dict)), None)
-        for kind, test, convert in (
-            ("meta_api", is_meta_api_record, meta_records_to_frame),
-            ("tiktok", is_tiktok_record, tiktok_records_to_frame),
-            ("google_atc", is_google_atc_record, google_records_to_frame),
-        ):
-            if first is not None and test(first):
-                frame = convert(records, path, log)
-                moment = pl.lit(record_capture(first), pl.Datetime("us", "UTC"))
-                return kind, frame.with_columns(moment.alias("captured_at"))
-        if not records:
-            log.add(path, "file", "empty_file", "no records in file")
-            return "empty", canonical_frame([])
-    elif suffix in {".csv", ".tsv"}:
-        if is_meta_report(scan_table(path).collect_schema().names()):
-            return "meta_report", read_meta_report(path, log)
-    elif suffix == ".parquet":
-        names = scan_table(path).collect_schema().names()
-        if "creative_id" in names and "region_stats" in names:
-            return "google_atc", read_google_atc(path, log)
+    sample = SourceSample(path, log)
+    source = detect_source(sample)
+    if source is not None:
+        frame = source.read(sample)
+        if sample.first_record is not None:  # JSON pages carry their capture moment
+            moment = pl.lit(record_capture(sample.first_record), pl.Datetime("us", "UTC"))
+            frame = frame.with_columns(moment.alias("captured_at"))
+        return source.name, frame
+    if sample.suffix in JSON_SUFFIXES and not sample.records:
+        log.add(path, "file", "empty_file", "no records in file")
+        return "empty", canonical_frame([])
     log.add(
         path,
         "file",
@@ -258,7 +238,7 @@ def _drop_reversed_dates(ads: pl.DataFrame, log: QualityLog) -> pl.DataFrame:
 
 def _count_empty_copy(ads: pl.DataFrame, log: QualityLog) -> None:
     empty = ads.filter(
-        pl.col("source").is_in(COPY_SOURCES)
+        pl.col("source").is_in([s.name for s in ad_sources().values() if s.carries_copy])
         & (pl.col("record_kind") == "ad")
         & pl.concat_str(["body", "title"], ignore_nulls=True).fill_null("").str.strip_chars().eq("")
     )
@@ -275,7 +255,7 @@ def _media_files(project: Project) -> list[Path]:
     folder = project.raw_media_dir
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in MEDIA_SUFFIXES)
+    return sorted(p for p in folder.iterdir() if is_image(p))
 
 
 def _attach_media(ads: pl.DataFrame, project: Project) -> pl.DataFrame:

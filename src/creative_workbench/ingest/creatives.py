@@ -9,7 +9,7 @@ import polars as pl
 
 from creative_workbench.config import Project
 from creative_workbench.errors import DataError
-from creative_workbench.ingest.performance_formats import decode_text
+from creative_workbench.ingest.records import decode_text
 from creative_workbench.schemas import CreativesSchema, validate
 
 FLOAT_COLUMNS = ("duration_s", "palette_adherence", "logo_time_s")

@@ -11,7 +11,7 @@ The export has no ad copy, so Google rows count for share of voice but carry no 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +20,11 @@ import polars as pl
 from creative_workbench.errors import DataError
 from creative_workbench.ingest.records import (
     QualityLog,
-    iter_json_records,
     records_to_frame,
     to_json,
     to_utc,
 )
+from creative_workbench.ingest.sources import JSON_SUFFIXES, AdSource, SourceSample
 
 SOURCE = "google_atc"
 FORMATS = {"TEXT": "text", "IMAGE": "image", "VIDEO": "video"}
@@ -37,27 +37,6 @@ def is_google_atc_record(record: Any) -> bool:
         and "creative_id" in record
         and ("region_stats" in record or "advertiser_id" in record)
     )
-
-
-def read_google_atc(path: Path, log: QualityLog) -> pl.DataFrame:
-    """Read a creative_stats export (JSON, JSON Lines or Parquet)."""
-    if path.suffix.lower() == ".parquet":
-        try:
-            table = pl.read_parquet(path)
-        except pl.exceptions.PolarsError as exc:
-            raise DataError(
-                f"{path}: unreadable Parquet ({' '.join(str(exc).split())[:120]})"
-            ) from None
-        records = ((f"row {i + 1}", r) for i, r in enumerate(table.iter_rows(named=True)))
-        return google_records_to_frame(records, path, log)
-    return google_records_to_frame(iter_json_records(path, log), path, log)
-
-
-def google_records_to_frame(
-    records: Iterable[tuple[str, Any]], path: Path, log: QualityLog
-) -> pl.DataFrame:
-    """Canonical rows from (label, creative_stats row) pairs."""
-    return records_to_frame(records, _row, path, log)
 
 
 def _row(record: Any, label: str, path: Path, log: QualityLog) -> dict[str, Any] | None:
@@ -131,3 +110,29 @@ def _number(value: Any) -> float | None:
 
 def _text(value: Any) -> str | None:
     return None if value in (None, "") else str(value)
+
+
+def _parquet_rows(sample: SourceSample) -> Iterator[tuple[str, Any]]:
+    """(label, row) pairs of a creative_stats Parquet export."""
+    try:
+        table = pl.read_parquet(sample.path)
+    except pl.exceptions.PolarsError as exc:
+        raise DataError(
+            f"{sample.path}: unreadable Parquet ({' '.join(str(exc).split())[:120]})"
+        ) from None
+    return ((f"row {i + 1}", r) for i, r in enumerate(table.iter_rows(named=True)))
+
+
+def _read(sample: SourceSample) -> pl.DataFrame:
+    parquet = sample.suffix == ".parquet"
+    rows = _parquet_rows(sample) if parquet else sample.records
+    return records_to_frame(rows, _row, sample.path, sample.log)
+
+
+def _detect(sample: SourceSample) -> bool:
+    if sample.suffix == ".parquet":
+        return {"creative_id", "region_stats"} <= set(sample.columns)
+    return is_google_atc_record(sample.first_record)
+
+
+AD_SOURCES = (AdSource(SOURCE, JSON_SUFFIXES | {".parquet"}, detect=_detect, read=_read),)

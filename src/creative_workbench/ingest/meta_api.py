@@ -11,22 +11,18 @@ EU carry no spend or impressions: that is normal and not warned about.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-
-import polars as pl
 
 from creative_workbench.ingest.limits import check_amount
 from creative_workbench.ingest.records import (
     QualityLog,
-    iter_json_records,
     parse_range,
-    records_to_frame,
     text_list,
     to_json,
     to_utc,
 )
+from creative_workbench.ingest.sources import json_source
 
 SOURCE = "meta_api"
 REQUIRED = ("id", "page_name", "ad_delivery_start_time")
@@ -50,18 +46,6 @@ def is_meta_api_record(record: Any) -> bool:
         or "ad_creative_bodies" in record
         or ("page_name" in record and "ad_snapshot_url" in record)
     )
-
-
-def read_meta_api(path: Path, log: QualityLog) -> pl.DataFrame:
-    """Read one saved `ads_archive` page (or JSON Lines file) into canonical ad rows."""
-    return meta_records_to_frame(iter_json_records(path, log), path, log)
-
-
-def meta_records_to_frame(
-    records: Iterable[tuple[str, Any]], path: Path, log: QualityLog
-) -> pl.DataFrame:
-    """Canonical rows from (record label, ArchivedAd) pairs; bad records are counted."""
-    return records_to_frame(records, _record_row, path, log)
 
 
 def _record_row(record: Any, label: str, path: Path, log: QualityLog) -> dict[str, Any] | None:
@@ -179,3 +163,6 @@ def _locations(value: Any) -> list[str] | None:
         elif item is not None:
             names.append(str(item))
     return names
+
+
+AD_SOURCES = (json_source(SOURCE, is_meta_api_record, _record_row, carries_copy=True),)

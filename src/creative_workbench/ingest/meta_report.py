@@ -18,7 +18,8 @@ from pathlib import Path
 import polars as pl
 
 from creative_workbench.errors import DataError
-from creative_workbench.ingest.records import QualityLog, canonical_frame, parse_bound, read_text
+from creative_workbench.ingest.records import QualityLog, canonical_frame, decode_text, parse_bound
+from creative_workbench.ingest.sources import AdSource
 
 SOURCE = "meta_report"
 PAGE_ID = "Page ID"
@@ -56,7 +57,7 @@ def report_period(path: Path, log: QualityLog) -> tuple[datetime, datetime]:
 
 def read_meta_report(path: Path, log: QualityLog) -> pl.DataFrame:
     """Read one Ad Library spend report into canonical page-total rows."""
-    text = read_text(path, log)
+    text = decode_text(path, log)
     try:
         raw = pl.read_csv(io.StringIO(text), infer_schema=False)
     except pl.exceptions.PolarsError as exc:
@@ -113,3 +114,13 @@ def _count(value: str | None, path: Path, where: str, log: QualityLog) -> int | 
     except ValueError:
         log.add(path, where, "wrong_type", f"'{ADS_COUNT}' {value!r} is not a whole number")
         return None
+
+
+AD_SOURCES = (
+    AdSource(
+        SOURCE,
+        frozenset({".csv", ".tsv"}),
+        detect=lambda sample: is_meta_report(sample.columns),
+        read=lambda sample: read_meta_report(sample.path, sample.log),
+    ),
+)

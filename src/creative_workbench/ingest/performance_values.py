@@ -32,19 +32,6 @@ class QualityWarning:
         return f"{Path(self.file).name}: {self.count} × {self.issue}{where}"
 
 
-def decode_text(path: Path) -> str:
-    """File text with BOMs removed and CRLF / bare-CR line endings turned into LF."""
-    data = path.read_bytes()
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        text = data.decode("utf-16")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise DataError(f"{path}: not UTF-8 or UTF-16 text; export it as CSV UTF-8") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def with_decimal_points(
     path: Path, frame: pl.DataFrame, decimal: str
 ) -> tuple[pl.DataFrame, list[QualityWarning]]:

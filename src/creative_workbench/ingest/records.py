@@ -73,22 +73,31 @@ class QualityLog:
         )
 
 
-def read_text(path: Path, log: QualityLog) -> str:
-    """Read PATH as UTF-8; undecodable bytes are replaced and counted as a warning."""
+def decode_text(path: Path, log: QualityLog | None = None) -> str:
+    """The text of PATH: UTF-8 (BOM dropped) or UTF-16 with a BOM, line endings as LF.
+
+    Bytes that are not UTF-8 are replaced by U+FFFD and counted in LOG; without a LOG they
+    stop the read with a DataError saying how to re-export the file."""
     data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        text = data.decode("utf-8", errors="replace")
-        bad = text.count("\ufffd")
-        log.add(
-            path,
-            f"byte {exc.start}",
-            "non_utf8",
-            f"{bad} byte sequence(s) are not UTF-8 (first at byte {exc.start}); "
-            "shown as U+FFFD; re-export the file as UTF-8",
-        )
-        return text
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = data.decode("utf-16")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            if log is None:
+                raise DataError(
+                    f"{path}: not UTF-8 or UTF-16 text; export it as CSV UTF-8"
+                ) from None
+            text = data.decode("utf-8", errors="replace")
+            log.add(
+                path,
+                f"byte {exc.start}",
+                "non_utf8",
+                f"{text.count(chr(0xFFFD))} byte sequence(s) are not UTF-8 (first at byte "
+                f"{exc.start}); shown as U+FFFD; re-export the file as UTF-8",
+            )
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def iter_json_records(path: Path, log: QualityLog) -> Iterator[tuple[str, Any]]:
@@ -99,7 +108,7 @@ def iter_json_records(path: Path, log: QualityLog) -> Iterator[tuple[str, Any]]:
     DataError; lone surrogates are replaced and counted.
     """
     check_json_size(path)
-    text = read_text(path, log)
+    text = decode_text(path, log)
     if path.suffix.lower() in JSON_LINES_SUFFIXES:
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():

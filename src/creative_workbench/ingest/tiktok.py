@@ -8,20 +8,16 @@ is a rounded figure ("30K", kept as a point estimate) or a range ("10K-100K", ke
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import polars as pl
-
 from creative_workbench.ingest.records import (
     QualityLog,
-    iter_json_records,
     parse_range,
-    records_to_frame,
     to_json,
     to_utc,
 )
+from creative_workbench.ingest.sources import json_source
 
 SOURCE = "tiktok"
 
@@ -37,18 +33,6 @@ def field(record: dict, group: str, name: str) -> Any:
 def is_tiktok_record(record: Any) -> bool:
     """True for an object shaped like a Commercial Content API ad item."""
     return isinstance(record, dict) and (isinstance(record.get("ad"), dict) or "ad.id" in record)
-
-
-def read_tiktok(path: Path, log: QualityLog) -> pl.DataFrame:
-    """Read one saved TikTok Commercial Content API response (or JSON Lines)."""
-    return tiktok_records_to_frame(iter_json_records(path, log), path, log)
-
-
-def tiktok_records_to_frame(
-    records: Iterable[tuple[str, Any]], path: Path, log: QualityLog
-) -> pl.DataFrame:
-    """Canonical rows from (label, {"ad": ..., "advertiser": ...}) pairs."""
-    return records_to_frame(records, _row, path, log)
 
 
 def _row(record: Any, label: str, path: Path, log: QualityLog) -> dict[str, Any] | None:
@@ -127,3 +111,6 @@ def _reach(reach: Any, row: dict, where: str, path: Path, log: QualityLog) -> No
 
 def _text(value: Any) -> str | None:
     return None if value in (None, "") else str(value)
+
+
+AD_SOURCES = (json_source(SOURCE, is_tiktok_record, _row, carries_copy=True),)

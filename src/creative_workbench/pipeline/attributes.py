@@ -19,7 +19,8 @@ from creative_workbench.config import Project
 from creative_workbench.errors import DataError
 from creative_workbench.ingest.creatives import creatives_path
 from creative_workbench.ingest.performance import PerformanceData
-from creative_workbench.ingest.performance_values import QualityWarning, decode_text
+from creative_workbench.ingest.performance_values import QualityWarning
+from creative_workbench.ingest.records import decode_text
 from creative_workbench.research.messaging import label_copy
 from creative_workbench.scoring.features import FeatureSpec, add_delivery_features
 

@@ -1,7 +1,7 @@
 """The weekly performance forecast: rank this week's candidates, split the test budget,
 store the predictions, and hold earlier weeks' predictions to account.
 
-Candidates are the approved concepts in concepts/briefs.parquet when it exists (default
+Candidates are the approved concepts in concepts/approved.parquet when it exists (default
 week: the week after the data), else the creatives launching or running in the week
 (default: the latest complete week of data; a week after the data takes those running in
 its last week). A candidate carrying an attribute value without history is flagged
@@ -33,11 +33,9 @@ from creative_workbench.config import Project
 from creative_workbench.errors import DataError
 from creative_workbench.pipeline.attributes import ENTITY
 from creative_workbench.pipeline.store import Store, now_utc
-from creative_workbench.pipeline.track_record import track_record
 from creative_workbench.pipeline.training_data import (
     TrainingData,
     creative_attributes,
-    load_training_data,
 )
 from creative_workbench.pipeline.week_models import WeekModel, model_for_week, models_for_weeks
 from creative_workbench.schemas import ConceptsSchema, validate
@@ -51,7 +49,6 @@ from creative_workbench.scoring.features import (
 )
 from creative_workbench.scoring.scorer import CreativeScorer
 
-BACKFILL_WEEKS = 6
 DESCRIBED = ("name", "ad_format", "placement", "angle", "cta", "offer")
 PREDICTION_COLUMNS = ("ctr", "ctr_lower", "ctr_upper", "cvr", "cvr_lower", "cvr_upper")
 RANKING_SCHEMA = {
@@ -74,6 +71,14 @@ class Forecast:
     track_record: pl.DataFrame
     track_detail: pl.DataFrame
     notes: list[str] = field(default_factory=list)
+
+    def summary_record(self) -> dict[str, object]:
+        """The flow's event: week, model version and how many candidates were ranked."""
+        return {
+            "week": self.week.isoformat(),
+            "model_version": self.model_version,
+            "candidates": self.ranking.height,
+        }
 
 
 def week_start(value: date | str | None, rows: pl.DataFrame | None = None) -> date:
@@ -104,8 +109,8 @@ def default_week(project: Project, data: TrainingData) -> date:
 
 
 def load_concepts(project: Project) -> pl.DataFrame | None:
-    """Approved (else all non-rejected) concepts from concepts/briefs.parquet, or None."""
-    path = project.concepts_dir / "briefs.parquet"
+    """Approved (else all non-rejected) concepts from concepts/approved.parquet, or None."""
+    path = project.concepts_dir / "approved.parquet"
     if not path.is_file():
         return None
     concepts = validate(pl.read_parquet(path), ConceptsSchema, path)
@@ -164,7 +169,7 @@ def new_values(scorer: CreativeScorer, rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def week_rows(candidates: pl.DataFrame, week: date, early_s: float = 3.0) -> pl.DataFrame:
+def week_rows(candidates: pl.DataFrame, week: date, early_s: float) -> pl.DataFrame:
     """One row per candidate per day it runs in the week (from launch), delivery features on."""
     days = pl.DataFrame({"period_start": [week + timedelta(d) for d in range(7)]})
     rows = candidates.join(days, how="cross").filter(
@@ -177,7 +182,7 @@ def week_rows(candidates: pl.DataFrame, week: date, early_s: float = 3.0) -> pl.
 
 
 def predict_week(
-    scorer: CreativeScorer, candidates: pl.DataFrame, week: date, early_s: float = 3.0
+    scorer: CreativeScorer, candidates: pl.DataFrame, week: date, early_s: float
 ) -> pl.DataFrame:
     """Week-average predictions with intervals and top reasons per candidate."""
     rows = week_rows(candidates, week, early_s)
@@ -262,7 +267,7 @@ def store_predictions(store: Store, week: date, version: str, ranking: pl.DataFr
 
 
 def weeks_to_backfill(
-    project: Project, data: TrainingData, week: date, store: Store, weeks: int = BACKFILL_WEEKS
+    project: Project, data: TrainingData, week: date, store: Store, weeks: int
 ) -> list[date]:
     """The WEEKS weeks before WEEK with candidates, enough history (4 weeks) and no stored
     predictions yet (stored predictions are the track record: never recomputed)."""
@@ -283,8 +288,8 @@ def backfill(
     data: TrainingData,
     week: date,
     store: Store,
-    weeks: int = BACKFILL_WEEKS,
-    budget: float = 10000.0,
+    weeks: int,
+    budget: float,
     models: dict | None = None,
 ) -> list[date]:
     """Forecast the weeks_to_backfill before WEEK (MODELS: their WeekModels, if fitted)."""
@@ -296,25 +301,3 @@ def backfill(
         if ranking.height:
             done.append(earlier)
     return done
-
-
-def run_forecast(
-    project: Project,
-    week: date | str | None = None,
-    budget: float = 10000.0,
-    backfill_weeks: int = BACKFILL_WEEKS,
-) -> Forecast:
-    """The weekly forecast report's content for PROJECT (default week: last full week)."""
-    data = load_training_data(project)
-    start = default_week(project, data) if week is None else week_start(week)
-    store = Store(project.state_db)
-    due = weeks_to_backfill(project, data, start, store, backfill_weeks)
-    models = models_for_weeks(project, data, [*due, start], backfilled=due)
-    backfill(project, data, start, store, backfill_weeks, budget, models)
-    ranking, version, notes = forecast_week(project, data, start, budget, store, models[start])
-    record, detail = track_record(store, data, start)
-    store.record_event(
-        "scoring.forecast",
-        {"week": str(start), "model_version": version, "candidates": ranking.height},
-    )
-    return Forecast(start, version, ranking, record, detail, notes)

@@ -20,7 +20,7 @@ import polars as pl
 from creative_workbench.atomic import atomic_write_text
 from creative_workbench.config import Project
 from creative_workbench.errors import DataError
-from creative_workbench.ingest.performance_values import decode_text
+from creative_workbench.ingest.records import decode_text
 from creative_workbench.pipeline.attributes import typed_attributes
 from creative_workbench.pipeline.models import load_model
 from creative_workbench.scoring.explain import top_reasons

@@ -9,6 +9,7 @@ from xml.etree import ElementTree as ET
 from creative_workbench.atomic import atomic_write_text
 from creative_workbench.pipeline.qa_run import QARun
 from creative_workbench.placements import placements_version
+from creative_workbench.qa.findings import blocks
 
 
 def qa_json(run: QARun, strict: bool = False) -> dict:
@@ -47,7 +48,7 @@ def junit_xml(run: QARun, strict: bool = False) -> str:
                 suite, "testcase", classname=Path(result.file).name, name=f.check_id
             )
             detail = f"measured: {f.measured}\nexpected: {f.expected}\nwhere: {f.where}"
-            if f.severity == "fail" or (strict and f.severity == "warn"):
+            if blocks(f.severity, strict):
                 failures += 1
                 node = ET.SubElement(case, "failure", message=f.message, type=f.severity)
                 node.text = detail

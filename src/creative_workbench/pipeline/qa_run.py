@@ -11,29 +11,14 @@ from pathlib import Path
 
 import polars as pl
 
-from creative_workbench.config import Project
+from creative_workbench.config import Project, QAThresholds
 from creative_workbench.errors import WorkbenchError
+from creative_workbench.media_files import is_media
 from creative_workbench.pipeline.executors import open_executor
 from creative_workbench.pipeline.store import Store, now_utc
 from creative_workbench.qa.context import GateResult, context_for
-from creative_workbench.qa.findings import findings_frame
+from creative_workbench.qa.findings import blocks, findings_frame
 from creative_workbench.qa.sandbox import check_isolated, close_all, worker_plan
-
-MEDIA_SUFFIXES = {
-    ".mp4",
-    ".mov",
-    ".m4v",
-    ".webm",
-    ".mkv",
-    ".avi",
-    ".3gp",
-    ".mpeg",
-    ".mpg",
-    ".jpg",
-    ".jpeg",
-    ".png",
-    ".webp",
-}
 
 
 @dataclass(frozen=True)
@@ -46,8 +31,12 @@ class QARun:
 
     def failed(self, strict: bool = False) -> bool:
         """True when any file failed (or, with STRICT, warned)."""
-        bad = {"fail", "warn"} if strict else {"fail"}
-        return any(r.severity in bad for r in self.results)
+        return any(blocks(r.severity, strict) for r in self.results)
+
+    def summary_record(self) -> dict[str, object]:
+        """Counts for the flow's event: files per verdict and the run id."""
+        counts = {s: sum(r.severity == s for r in self.results) for s in ("pass", "warn", "fail")}
+        return {"run_id": self.run_id, "files": len(self.results), **counts}
 
     def summary(self) -> pl.DataFrame:
         """One row per file: name, placement, verdict, fail/warn counts, seconds."""
@@ -79,11 +68,7 @@ def collect_files(paths: Sequence[Path | str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files += sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in MEDIA_SUFFIXES and not p.name.startswith(".")
-            )
+            files += sorted(p for p in path.rglob("*") if p.is_file() and is_media(p))
         elif path.is_file():
             files.append(path)
         else:
@@ -122,7 +107,7 @@ def run_qa(
         paths = [project.deliverables_dir]
     files = collect_files(paths)
     contexts = {f: context_for(f, project, placement, keep_media).to_dict() for f in files}
-    limit = project.config.thresholds.per_file_time_limit_s if project else 60.0
+    limit = (project.config.thresholds if project else QAThresholds()).per_file_time_limit_s
     results: dict[Path, GateResult] = {}
     count, threads = worker_plan(workers, len(files))
     # The checks run in checker children (qa.sandbox): local workers only wait on them.
@@ -168,5 +153,4 @@ def store_run(project: Project, run: QARun) -> None:
             for f in result.findings
         ]
     store.insert_rows("qa_results", rows)
-    counts = {s: sum(r.severity == s for r in run.results) for s in ("pass", "warn", "fail")}
-    store.record_event("qa.run", {"run_id": run.run_id, "files": len(run.results), **counts})
+    store.record_event("qa.run", run.summary_record())

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from creative_workbench.config import check_project_name, describe_validation_error
 from creative_workbench.errors import ReportError
+from creative_workbench.pipeline.flows import scoring
+from creative_workbench.pipeline.flows.qa import QAParams
+from creative_workbench.pipeline.flows.research import ResearchParams
+from creative_workbench.pipeline.flows.scoring import TrainParams
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"  # ships in the wheel
 
@@ -34,37 +37,24 @@ class OverviewParams(ReportParams):
     """project_overview takes only the project."""
 
 
-class CompetitiveParams(ReportParams):
-    """Competitive analysis: optional date range, competitor and platform filters."""
-
-    start: date | None = None
-    end: date | None = None
-    competitors: list[str] = []
-    platforms: list[str] = []
+class CompetitiveParams(ReportParams, ResearchParams):
+    """Competitive analysis: the research flow's parameters (window, brands, platforms)."""
 
 
-class QAReportParams(ReportParams):
-    """QA report: the deliverables to check (default: the project's deliverables/)."""
-
-    paths: list[str] = []
-    placement: str | None = None
-    strict: bool = False
+class QAReportParams(ReportParams, QAParams):
+    """QA report: the QA flow's parameters (default: every file in deliverables/)."""
 
 
-class TrainingParams(ReportParams):
-    """Model training: retrain, compare with the promoted model; register (a new version
-    under models/) and promote only when asked."""
-
-    promote: bool = False
-    register_model: bool = False
-    test_weeks: int | None = Field(None, ge=1, description="default: [scoring] test_weeks")
+class TrainingParams(ReportParams, TrainParams):
+    """Model training: the scoring.train flow's parameters (register/promote only when asked)."""
 
 
-class ForecastParams(ReportParams):
-    """Weekly performance forecast for the week starting on WEEK (default: this week)."""
+class ForecastParams(ReportParams, scoring.ForecastParams):
+    """Weekly performance forecast: the scoring.forecast flow's parameters."""
 
-    week: date | None = None
-    budget: float = Field(10000.0, gt=0, allow_inf_nan=False)
+
+class TimelineParams(ReportParams):
+    """Project timeline and cost ledger: takes only the project (baseline: project.toml)."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +114,13 @@ REPORTS: dict[str, ReportSpec] = {
             "Weekly performance forecast",
             "performance_forecast.ipynb",
             ForecastParams,
+            "producer",
+        ),
+        ReportSpec(
+            "project_timeline",
+            "Project timeline and cost ledger",
+            "project_timeline.ipynb",
+            TimelineParams,
             "producer",
         ),
     )

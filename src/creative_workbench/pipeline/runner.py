@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -72,17 +71,17 @@ def ensure_kernel() -> str:
     return KERNEL_NAME
 
 
-@contextmanager
-def _headless() -> Iterator[None]:
-    previous = os.environ.get(HEADLESS_ENV)
-    os.environ[HEADLESS_ENV] = "1"
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(HEADLESS_ENV, None)
-        else:
-            os.environ[HEADLESS_ENV] = previous
+def headless_kernel_manager() -> type:
+    """A kernel manager whose kernels start with HEADLESS_ENV set in their own environment
+    (never in this process's, which threads of `--executor thread` share)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class HeadlessKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw: Any) -> None:
+            env = {**(kw.pop("env", None) or os.environ), HEADLESS_ENV: "1"}
+            await super().start_kernel(env=env, **kw)
+
+    return HeadlessKernelManager
 
 
 def report_dir(workspace: Workspace, project: str, day: date | None = None) -> Path:
@@ -140,24 +139,24 @@ def _execute(notebook: Path, parameters: dict[str, Any], cwd: Path) -> nbformat.
     if not notebook.is_file():
         raise ReportError(f"{notebook}: report notebook is missing")
     kernel = ensure_kernel()
-    with _headless():
-        try:
-            return papermill.execute_notebook(
-                str(notebook),
-                None,
-                parameters=parameters,
-                kernel_name=kernel,
-                language="python",
-                cwd=str(cwd),
-                progress_bar=False,
-                log_output=False,
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-            )
-        except PapermillExecutionError as exc:
-            evalue = " ".join(str(exc.evalue).split())
-            raise ReportFailedError(
-                f"{notebook.name}: cell {exc.exec_count} failed: {exc.ename}: {evalue}"
-            ) from None
+    try:
+        return papermill.execute_notebook(
+            str(notebook),
+            None,
+            parameters=parameters,
+            kernel_name=kernel,
+            language="python",
+            cwd=str(cwd),
+            progress_bar=False,
+            log_output=False,
+            kernel_manager_class=headless_kernel_manager(),
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        )
+    except PapermillExecutionError as exc:
+        evalue = " ".join(str(exc.evalue).split())
+        raise ReportFailedError(
+            f"{notebook.name}: cell {exc.exec_count} failed: {exc.ename}: {evalue}"
+        ) from None
 
 
 def _run_job(job: ReportJob, root: str, day: date | None) -> ReportResult:

@@ -11,9 +11,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
+if TYPE_CHECKING:
+    import polars as pl
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -245,6 +246,8 @@ class Store:
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> pl.DataFrame:
         """Run a read query and return a polars DataFrame."""
+        import polars as pl
+
         self._ensure()
         conn = sqlite3.connect(self.path, timeout=30.0)
         try:

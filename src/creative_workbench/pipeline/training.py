@@ -73,6 +73,15 @@ class TrainingOutcome:
     previous: str | None
     notes: list[str] = field(default_factory=list)
 
+    def summary_record(self) -> dict[str, object]:
+        """The flow's event: version (None when nothing was saved), promotion, decision."""
+        return {
+            "version": self.version,
+            "promoted": self.promoted,
+            "decision": self.decision,
+            "rows": self.data.rows.height,
+        }
+
 
 def make_plan(
     data: TrainingData, project: Project, method: str | None = None, test_weeks: int | None = None

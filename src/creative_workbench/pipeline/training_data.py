@@ -80,14 +80,14 @@ def hook_features(creatives: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def creative_attributes(creatives: pl.DataFrame, brand_early_s: float = 3.0) -> pl.DataFrame:
+def creative_attributes(creatives: pl.DataFrame, brand_early_s: float) -> pl.DataFrame:
     """Creatives with every model attribute (hook features, brand-early, aspect fit)."""
     with_hooks = creatives.join(hook_features(creatives), on="creative_id", how="left")
     return add_creative_features(with_hooks, brand_early_s)
 
 
 def join_performance(
-    performance: pl.DataFrame, creatives: pl.DataFrame, brand_early_s: float = 3.0
+    performance: pl.DataFrame, creatives: pl.DataFrame, brand_early_s: float
 ) -> tuple[pl.DataFrame, int]:
     """Performance rows with the attributes of their creative; placement is where the row
     ran (else the creative's). Returns the rows and how many rows had no known creative."""

@@ -12,34 +12,6 @@ if TYPE_CHECKING:
 Severity = Literal["pass", "warn", "fail"]
 SEVERITY_RANK = {"pass": 0, "warn": 1, "fail": 2}
 
-CHECK_IDS = (
-    "decode",
-    "format.aspect",
-    "format.resolution",
-    "format.duration",
-    "format.container",
-    "format.codec",
-    "format.file_size",
-    "format.frame_rate",
-    "video.black",
-    "video.frozen",
-    "audio.present",
-    "audio.signal",
-    "audio.loudness",
-    "audio.true_peak",
-    "audio.loudness_range",
-    "audio.clipping",
-    "audio.silence_gaps",
-    "audio.speech",
-    "brand.palette",
-    "brand.logo",
-    "brand.early",
-    "safe_zone.text",
-    "safe_zone.logo",
-    "end_card.cta",
-    "end_card.hold",
-    "end_card.leftover",
-)
 
 FINDING_COLUMNS = ("file", "check_id", "severity", "measured", "expected", "where", "message")
 
@@ -49,7 +21,7 @@ class Finding:
     """One check's verdict on one file.
 
     Attributes:
-        check_id: An id from CHECK_IDS, e.g. "audio.loudness".
+        check_id: A registered check's id (qa/checks.py check_ids()), e.g. "audio.loudness".
         severity: "pass", "warn" or "fail".
         measured: What the file has, as text a producer reads ("-6.1 LUFS").
         expected: What the placement or brand asks for ("-14.0 ± 2.0 LUFS").
@@ -65,7 +37,9 @@ class Finding:
     message: str
 
     def __post_init__(self) -> None:
-        if self.check_id not in CHECK_IDS:
+        from creative_workbench.qa.checks import check_ids
+
+        if self.check_id not in check_ids():
             raise ValueError(f"unknown check id {self.check_id!r}")
         if self.severity not in SEVERITY_RANK:
             raise ValueError(f"unknown severity {self.severity!r}")
@@ -110,6 +84,11 @@ def worst(severities: Iterable[str]) -> Severity:
     """The most severe of SEVERITIES ("pass" when empty)."""
     ranked = max((SEVERITY_RANK[s] for s in severities), default=0)
     return next(s for s, r in SEVERITY_RANK.items() if r == ranked)  # type: ignore[return-value]
+
+
+def blocks(severity: str, strict: bool = False) -> bool:
+    """The gate's verdict rule: a fail blocks delivery; a warning blocks only when STRICT."""
+    return severity == "fail" or (strict and severity == "warn")
 
 
 def fmt_time_range(start: float, end: float) -> str:

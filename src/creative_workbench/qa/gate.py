@@ -5,24 +5,21 @@ from __future__ import annotations
 import base64
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from functools import lru_cache
 from pathlib import Path
 
 import cv2
 import numpy as np
 
 from creative_workbench.errors import MediaError
-from creative_workbench.placements import Placement, get_placement
-from creative_workbench.qa.brand_checks import find_logos, logo_findings, palette_finding
+from creative_workbench.placements import get_placement
+from creative_workbench.qa.checks import CheckJob, Evidence, qa_checks
 from creative_workbench.qa.context import GateContext, GateResult
 from creative_workbench.qa.decode import SampledFrame, decode_audio, load_image
-from creative_workbench.qa.end_card import end_card_findings, read_end_card
+from creative_workbench.qa.end_card import read_end_card
 from creative_workbench.qa.findings import Finding, cannot_check
-from creative_workbench.qa.format_checks import format_findings
-from creative_workbench.qa.ocr import detect_text, engine
+from creative_workbench.qa.ocr import engine
 from creative_workbench.qa.picture_checks import picture_findings
 from creative_workbench.qa.probe import MediaInfo, probe
-from creative_workbench.qa.safe_zones import safe_zone_findings
 from creative_workbench.qa.video_pass import run_pass, unique_frames
 
 BODY_SAMPLES = 2
@@ -35,13 +32,10 @@ def check_file(path: Path | str, context: GateContext | None = None) -> GateResu
     context = context or GateContext()
     started = time.perf_counter()
     result = GateResult(str(path), context.placement, [])
-    # A file that needs a read (a CTA or a safe zone) starts loading the OCR engine now, on
-    # its first use in this process, beside the probe and the decode pass; reads wait for it.
     try:
-        ocr = _background().submit(engine) if _needs_read(context) else None
         info = probe(path)
         result.info = _info_summary(info)
-        _run_checks(info, context, result, ocr)
+        _run_checks(info, context, result)
     except MediaError as exc:
         result.findings = [cannot_check(str(exc))]
     result.seconds = round(time.perf_counter() - started, 3)
@@ -49,8 +43,8 @@ def check_file(path: Path | str, context: GateContext | None = None) -> GateResu
 
 
 def warm_up() -> None:
-    """Start loading the audio checks on a background thread, behind the caller's back; the
-    OCR engine loads on the first file that needs a read (see check_file)."""
+    """Start loading the audio checks on a background thread, behind the caller's back;
+    the OCR engine loads on the first file that needs a read."""
     _background().submit(_audio_module)
 
 
@@ -66,22 +60,24 @@ def sample_plan(duration: float, brand_early_s: float, window_s: float) -> list[
     return sorted({0.0, *early, *(round(float(t), 2) for t in body)})
 
 
-def _needs_read(context: GateContext) -> bool:
-    """Whether CONTEXT asks for OCR: a CTA to read or a placement with safe zones."""
-    placement = get_placement(context.placement) if context.placement else None
-    return bool(context.cta) or (placement is not None and _has_zones(placement))
-
-
-def _run_checks(
-    info: MediaInfo, context: GateContext, result: GateResult, ocr: Future | None
-) -> None:
+def _run_checks(info: MediaInfo, context: GateContext, result: GateResult) -> None:
     thresholds = context.qa_thresholds()
     placement = get_placement(context.placement) if context.placement else None
-    video = info.kind == "video"
+    job = CheckJob(info, context, thresholds, placement)
+    active = [check for check in qa_checks().values() if check.applies(job)]
+    needs = frozenset().union(*(check.needs(job) for check in active))
+    video = job.video
     # Audio runs beside the decode pass: NumPy and FFmpeg release the GIL.
-    sound = _background().submit(_measure_audio, info.path, thresholds) if video else None
+    sound = (
+        _background().submit(_measure_audio, info.path, thresholds)
+        if video and "audio" in needs
+        else None
+    )
     window = max(thresholds.end_card_window_s, thresholds.end_card_min_hold_s)
-    read = ocr is not None
+    read = "text" in needs
+    # The OCR engine (on first use) loads beside the decode pass; reads wait for it.
+    ocr = _background().submit(engine) if read else None
+    seen = None
     if video:
         plan = sample_plan(info.duration_s, thresholds.brand_early_s, window)
         seen = run_pass(info, plan, window)
@@ -97,43 +93,14 @@ def _run_checks(
         decoded = Finding(
             "decode", "pass", "image decoded", "a readable media file", None, "The file decodes."
         )
-    findings = [decoded]
-    if placement is None:
-        findings.append(
-            Finding(
-                "format.aspect",
-                "warn",
-                None,
-                "a placement",
-                None,
-                "No placement known: pass --placement or list the file under "
-                "[[deliverables]] in project.toml; format checks skipped.",
-            )
-        )
-    else:
-        findings += format_findings(info, placement, seen.peak_frame_rate if video else None)
-    findings += picture
     measured = sound.result() if sound is not None else None
-    if video:
-        findings += _audio_module().audio_findings(
-            measured, placement, thresholds, context.voiceover
-        )
+    evidence = Evidence(job, seen, frames, card, measured, picture)
+    findings = [decoded]
+    for check in active:
+        findings += check.run(evidence)
     result.info["sampled_s"] = [round(f.time, 3) for f in frames]
-    offending: list[float] = []
-    if context.palette:
-        palette, off = palette_finding(frames, context.palette, thresholds)
-        findings.append(palette)
-        offending += off
-    hits = find_logos(frames, [Path(p) for p in context.logos], thresholds)
-    findings += logo_findings(hits, thresholds, bool(context.logos), video)
-    if placement is not None:
-        zone_found, off = _safe_zones(placement, frames, card, hits)
-        findings += zone_found
-        offending += off
-    if context.cta or video:
-        findings += end_card_findings(card, context.cta, context.other_ctas, thresholds, video)
     if context.keep_media:
-        result.thumbnails = _thumbnails(frames, frames[0], card.frame, offending)
+        result.thumbnails = _thumbnails(frames, frames[0], card.frame, evidence.offending)
         if measured is not None:
             result.loudness = {
                 "time_s": [round(float(t), 2) for t in measured.momentary_times()],
@@ -151,12 +118,6 @@ def _ready(loading: Future | None) -> None:
         loading.result()
 
 
-def _has_zones(placement: Placement) -> bool:
-    zone = placement.safe_zone
-    return any((zone.top, zone.bottom, zone.left, zone.right))
-
-
-@lru_cache(maxsize=1)
 def _background() -> ThreadPoolExecutor:
     """Threads for the audio checks and for loading the OCR engine beside the video pass."""
     return ThreadPoolExecutor(max_workers=2, thread_name_prefix="qa-background")
@@ -172,28 +133,6 @@ def _audio_module():
 def _measure_audio(path: str, thresholds):
     track = decode_audio(path)
     return _audio_module().measure(track, thresholds) if track is not None else None
-
-
-def _safe_zones(placement: Placement, frames: list[SampledFrame], card, hits):
-    if not _has_zones(placement):
-        return safe_zone_findings(placement, [], [])
-    texts = [(card.frame.time, t.box) for t in card.texts]
-    body = [f for f in frames if f.time < card.start_s - 0.05] or frames[:1]
-    middle = body[len(body) // 2]
-    texts += [(middle.time, box) for box in detect_text(middle.rgb)]
-    logos = [(h.time, h.box) for h in hits if h is not None]
-    texts = [(t, box) for t, box in texts if not _inside_logo(t, box, logos)]
-    return safe_zone_findings(placement, texts, logos)
-
-
-def _inside_logo(time: float, box, logos) -> bool:
-    """Text that is part of the logo (its wordmark) is judged with the logo, not as text."""
-    from creative_workbench.qa.safe_zones import overlap_share
-
-    return any(
-        abs(t - time) < 0.01 and overlap_share(box, (x, y, x + w, y + h)) > 0.5
-        for t, (x, y, w, h) in logos
-    )
 
 
 def _thumbnails(

@@ -1,5 +1,6 @@
-"""Building blocks of the competitive analysis report: one call that runs the analysis, and
-plotly figure builders (share of voice, matrix, longevity, cadence, palettes, white space).
+"""Building blocks of the competitive analysis report: plotly figure builders (share of voice,
+matrix, longevity, cadence, palettes, white space) and display tables over the research
+flow's result (pipeline/flows/research.py runs the analysis).
 
 Brand names and labels come from outside data and are escaped before plotly renders them.
 """
@@ -7,19 +8,16 @@ Brand names and labels come from outside data and are escaped before plotly rend
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
-from datetime import date, datetime
 
 import plotly.graph_objects as go
 import polars as pl
 
-from creative_workbench.config import Project
-from creative_workbench.ingest.ads import IngestResult, ingest_ads, require_ads
+from creative_workbench.ingest.ads import IngestResult
+from creative_workbench.pipeline.flows.research import CompetitiveAnalysis
 from creative_workbench.reports.ads_explorer import ad_card_html, top_ads_per_angle
 from creative_workbench.reports.notebook import table_html
-from creative_workbench.research import gaps, market, messaging, topics, visuals
+from creative_workbench.research import market, topics
 from creative_workbench.research.lexicon import ANGLE_NAMES
-from creative_workbench.research.top_brands import group_brands
 
 CANNOT_JUDGE = [
     "Strategy: which gap to attack, and whether white space is an opportunity or a trap "
@@ -33,61 +31,6 @@ CANNOT_JUDGE = [
     "video are not read. The Meta Ad Library does not state the media type of an ad, so "
     "formats are partly unknown.",
 ]
-
-
-@dataclass(frozen=True)
-class CompetitiveAnalysis:
-    """Everything the competitive report shows, computed once."""
-
-    ingest: IngestResult
-    ads: pl.DataFrame
-    labelled: pl.DataFrame
-    as_of: datetime
-    topic_model: topics.TopicModel | None
-    visual_features: pl.DataFrame
-
-    @property
-    def shown(self) -> pl.DataFrame:
-        """The labelled ads for tables and charts: top brands by name, the rest as "others"."""
-        return group_brands(self.labelled)
-
-
-def analyse(
-    project: Project,
-    *,
-    start: date | str | None = None,
-    end: date | str | None = None,
-    competitors: list[str] | None = None,
-    platforms: list[str] | None = None,
-    n_topics: int = 8,
-    with_visuals: bool = True,
-) -> CompetitiveAnalysis:
-    """Ingest the project's ads, filter them, label them, fit topics and read the images."""
-    result = ingest_ads(project)
-    chosen = market.filter_ads(
-        require_ads(result, project),
-        start=start,
-        end=end,
-        competitors=competitors or None,
-        platforms=platforms or None,
-    )
-    as_of = market.to_utc_datetime(end, end_of_day=True) or market.data_end(result.ads)
-    labelled = market.with_activity(messaging.label_ads(chosen), as_of)
-    model = None
-    if labelled.height:
-        try:
-            model = topics.fit_topics(
-                labelled.get_column("copy"), n_topics, brands=labelled.get_column("brand")
-            )
-            labelled = topics.assign_topics(labelled, model)
-        except ValueError:
-            model = None
-    features = (
-        visuals.media_features(project.raw_media_dir, project.cache_dir)
-        if with_visuals
-        else pl.DataFrame(schema=visuals.FEATURE_SCHEMA)
-    )
-    return CompetitiveAnalysis(result, chosen, labelled, as_of, model, features)
 
 
 def _safe(value: object) -> str:
@@ -340,11 +283,6 @@ def white_space_table(gap_table: pl.DataFrame) -> pl.DataFrame:
 def angle_matrix(labelled: pl.DataFrame) -> pl.DataFrame:
     """The brand × angle matrix with every named angle as a column."""
     return market.competitive_matrix(labelled, "angles", list(ANGLE_NAMES.values()))
-
-
-def white_space_for(analysis: CompetitiveAnalysis) -> pl.DataFrame:
-    """White-space ranking for an analysis."""
-    return gaps.white_space(analysis.labelled, analysis.as_of)
 
 
 def scope_lines(analysis: CompetitiveAnalysis) -> list[str]:

@@ -15,7 +15,7 @@ from creative_workbench.research.market import ads_only
 from creative_workbench.research.top_brands import others_label, top_brand_names
 
 if TYPE_CHECKING:
-    from creative_workbench.reports.competitive import CompetitiveAnalysis
+    from creative_workbench.pipeline.flows.research import CompetitiveAnalysis
 
 UNKNOWN = "unknown"
 

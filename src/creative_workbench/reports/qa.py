@@ -9,8 +9,9 @@ from pathlib import Path
 import plotly.graph_objects as go
 import polars as pl
 
+from creative_workbench.qa.checks import check_ids
 from creative_workbench.qa.context import GateResult
-from creative_workbench.qa.findings import CHECK_IDS, SEVERITY_RANK
+from creative_workbench.qa.findings import SEVERITY_RANK, blocks
 from creative_workbench.reports.theme import SEVERITY_COLOURS
 
 NOT_CHECKED = [
@@ -26,7 +27,7 @@ NOT_CHECKED = [
 def verdict_line(results: Sequence[GateResult], strict: bool = False) -> str:
     """One sentence: how many files pass, warn and fail, and whether the batch may ship."""
     counts = {s: sum(r.severity == s for r in results) for s in SEVERITY_RANK}
-    blocked = counts["fail"] or (strict and counts["warn"])
+    blocked = any(blocks(r.severity, strict) for r in results)
     return (
         f"{len(results)} deliverable(s): {counts['pass']} pass, {counts['warn']} with "
         f"warnings, {counts['fail']} fail — "
@@ -60,7 +61,7 @@ def findings_table(results: Sequence[GateResult], only_problems: bool = False) -
 def findings_heatmap(results: Sequence[GateResult]) -> go.Figure:
     """Files × checks coloured by severity (blank where a check does not apply)."""
     names = [Path(r.file).name for r in results]
-    checks = [c for c in CHECK_IDS if any(f.check_id == c for r in results for f in r.findings)]
+    checks = [c for c in check_ids() if any(f.check_id == c for r in results for f in r.findings)]
     z, text = [], []
     for result in results:
         by_id = {f.check_id: f for f in result.findings}

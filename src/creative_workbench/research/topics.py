@@ -21,6 +21,10 @@ TOKEN_PATTERN = r"\b[^\W\d_]\w+\b"
 DEFAULT_SAMPLE = 20_000
 
 
+class TooLittleCopyError(ValueError):
+    """Too few ads with copy to fit the topics asked for (the report shows none)."""
+
+
 @dataclass(frozen=True)
 class TopicModel:
     """A fitted topic model: vocabulary, idf weights, NMF components and readable labels."""
@@ -81,7 +85,7 @@ def fit_topics(
 
     With BRANDS (aligned with TEXTS), words that only one brand uses (its brand and product
     names) are left out so that topics are themes shared across the market.
-    Raises ValueError when there is too little copy to find N_TOPICS themes.
+    Raises TooLittleCopyError when there is too little copy to find N_TOPICS themes.
     """
     frame = pl.DataFrame(
         {
@@ -96,7 +100,9 @@ def fit_topics(
         frame = frame.sample(sample_size, seed=seed)
     documents = frame.get_column("text").to_list()
     if len(documents) < max(n_topics * 3, 10):
-        raise ValueError(f"only {len(documents)} ads with copy: too few for {n_topics} topics")
+        raise TooLittleCopyError(
+            f"only {len(documents)} ads with copy: too few for {n_topics} topics"
+        )
     stop_words = set(ENGLISH_STOP_WORDS)
     if brands is not None:
         stop_words |= set(brand_specific_terms(frame["text"], frame["brand"]))

@@ -30,13 +30,13 @@ from threadpoolctl import threadpool_limits
 
 from creative_workbench.atomic import atomic_write_bytes
 from creative_workbench.errors import MediaError
+from creative_workbench.media_files import is_image
 
 PALETTE_SIZE = 5
 ANALYSIS_SIDE = 160
 OCR_SIDE = 480
 CACHE_FILE = "visuals_v2.parquet"
 ASPECTS = {"9:16": 9 / 16, "4:5": 4 / 5, "1:1": 1.0, "1.91:1": 1.91, "16:9": 16 / 9, "2:3": 2 / 3}
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 FEATURE_SCHEMA = {
     "file": pl.Utf8,
     "width": pl.Int64,
@@ -160,11 +160,7 @@ def media_features(media_dir: Path, cache_dir: Path | None = None) -> pl.DataFra
 
     Unreadable images raise MediaError naming the file.
     """
-    files = (
-        sorted(p for p in media_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
-        if media_dir.is_dir()
-        else []
-    )
+    files = sorted(p for p in media_dir.iterdir() if is_image(p)) if media_dir.is_dir() else []
     cache_path = cache_dir / CACHE_FILE if cache_dir else None
     cached = (
         pl.read_parquet(cache_path)

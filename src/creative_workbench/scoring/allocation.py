@@ -8,6 +8,8 @@ exploration floor so no candidate is starved before it has been measured.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from scipy import stats
 from scipy.special import logit
@@ -73,27 +75,11 @@ def thompson_shares(
 
 
 def split_budget(
-    budget: float,
-    alpha: np.ndarray,
-    beta: np.ndarray,
-    *,
-    draws: int = 4000,
-    explore: float = 0.2,
-    seed: int = 0,
-    second: tuple[np.ndarray, np.ndarray] | None = None,
-    explore_only: np.ndarray | None = None,
+    budget: float, alpha: np.ndarray, beta: np.ndarray, **options: Any
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Budget amounts (rounded to cents, summing to BUDGET) and P(best) per candidate
-    (EXPLORE_ONLY: candidates held to the exploration share, see thompson_shares)."""
-    shares, wins = thompson_shares(
-        alpha,
-        beta,
-        draws=draws,
-        explore=explore,
-        seed=seed,
-        second=second,
-        explore_only=explore_only,
-    )
+    """Budget amounts (rounded to cents, summing to BUDGET) and P(best) per candidate;
+    OPTIONS (draws, explore, seed, second, explore_only) as for thompson_shares."""
+    shares, wins = thompson_shares(alpha, beta, **options)
     amounts = np.round(shares * budget, 2)
     if amounts.size:
         amounts[np.argmax(amounts)] += round(budget - amounts.sum(), 2)

@@ -1,45 +1,35 @@
 """Flows: one module per stage, one shape (see base.py), found through one registry.
 
-Built-in flows register exactly as a studio's own would: a module exposing `FLOWS` (a tuple
-of `Flow`) named in BUILT_IN here, or an entry point in the `creative_workbench.flows` group
-pointing at such a module. Modules are imported on first use, so listing is cheap.
+Built-in flows register exactly as a studio's own would (creative_workbench.plugins): a
+module exposing `FLOWS` (a tuple of `Flow`) named in BUILT_IN here, or an entry point in the
+`creative_workbench.flows` group naming such a module. Flow modules import their stage's
+heavy dependencies only when a flow runs, so listing flows is cheap.
 """
 
 from __future__ import annotations
 
-import importlib
 from functools import cache
-from importlib.metadata import entry_points
 from typing import Any
 
 from creative_workbench.errors import WorkbenchError
 from creative_workbench.pipeline.flows.base import Flow, FlowParams, FlowResult
+from creative_workbench.plugins import registered
 
 ENTRY_POINT_GROUP = "creative_workbench.flows"
 BUILT_IN = (
     "creative_workbench.pipeline.flows.research",
     "creative_workbench.pipeline.flows.qa",
     "creative_workbench.pipeline.flows.scoring",
+    "creative_workbench.pipeline.flows.concepts",
 )
 
 __all__ = ["Flow", "FlowParams", "FlowResult", "all_flows", "get_flow"]
 
 
-def _modules() -> list[str]:
-    plugins = [point.value for point in entry_points(group=ENTRY_POINT_GROUP)]
-    return [*BUILT_IN, *(m for m in plugins if m not in BUILT_IN)]
-
-
 @cache
 def all_flows() -> dict[str, Flow[Any, Any]]:
     """Every registered flow by name (built-ins first, then entry points)."""
-    flows: dict[str, Flow[Any, Any]] = {}
-    for module in _modules():
-        for flow in importlib.import_module(module).FLOWS:
-            if flow.name in flows:
-                raise WorkbenchError(f"flow {flow.name!r} registered twice (again by {module})")
-            flows[flow.name] = flow
-    return flows
+    return registered(ENTRY_POINT_GROUP, BUILT_IN, "FLOWS")
 
 
 def get_flow(name: str) -> Flow[Any, Any]:

@@ -13,6 +13,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
@@ -70,8 +71,9 @@ class Flow(Generic[P, R]):
         """VALUES (a mapping, a params object or keywords) validated by the flow's model."""
         if isinstance(values, self.params) and not more:
             return values
-        given = dict(values.model_dump() if isinstance(values, BaseModel) else values or {})
-        given.update(more)
+        if isinstance(values, BaseModel):  # e.g. a report's parameters: take the flow's own
+            values = {k: v for k, v in values if k in self.params.model_fields}
+        given = {**(values or {}), **more}
         try:
             return self.params.model_validate(given)
         except ValidationError as exc:
@@ -83,22 +85,40 @@ class Flow(Generic[P, R]):
         values: Mapping[str, Any] | P | None = None,
         *,
         record: bool = True,
+        on_progress: Callable[[Any], None] | None = None,
         **more: Any,
     ) -> R:
-        """Run the flow on PROJECT; with RECORD, its start and end go to state.db."""
+        """Run the flow on PROJECT; with RECORD, its start and end go to state.db.
+
+        ON_PROGRESS, when given, receives whatever the flow reports as it goes (e.g. each
+        file's QA result) through `report_progress`."""
         params = self.parameters(values, **more)
-        if not record:
-            return self.body(project, params)
-        store = Store(project.state_db)
-        run_id = start_run(store, self, params)
-        began = time.perf_counter()
+        token = _PROGRESS.set(on_progress)
         try:
-            result = self.body(project, params)
-        except BaseException as exc:
-            finish_run(store, self, run_id, began, error=exc)
-            raise
-        finish_run(store, self, run_id, began, result=result)
-        return result
+            if not record:
+                return self.body(project, params)
+            store = Store(project.state_db)
+            run_id = start_run(store, self, params)
+            began = time.perf_counter()
+            try:
+                result = self.body(project, params)
+            except BaseException as exc:
+                finish_run(store, self, run_id, began, error=exc)
+                raise
+            finish_run(store, self, run_id, began, result=result)
+            return result
+        finally:
+            _PROGRESS.reset(token)
+
+
+_PROGRESS: ContextVar[Callable[[Any], None] | None] = ContextVar("flow_progress", default=None)
+
+
+def report_progress(item: Any) -> None:
+    """Hand ITEM to the running flow's progress callback, if its caller gave one."""
+    callback = _PROGRESS.get()
+    if callback is not None:
+        callback(item)
 
 
 def start_run(store: Store, flow: Flow[Any, Any], params: FlowParams) -> str:

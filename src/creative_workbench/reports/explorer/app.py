@@ -29,11 +29,12 @@ def view(project_name: str, workspace_root: str | None = None):
     from IPython.display import HTML, display
     from voila.utils import wait_for_request
 
-    from creative_workbench.reports import competitive
+    from creative_workbench.pipeline.flows import get_flow
     from creative_workbench.reports.explorer.view import WorkbenchExplorer
 
     project = load_project(project_name, Workspace.discover(workspace_root))
-    analysis = competitive.analyse(project, with_visuals=False)
+    # viewing is not a research run: nothing is recorded in state.db
+    analysis = get_flow("research").run(project, record=False, with_visuals=False)
     display(
         HTML(
             f"<h2>Competitor ads: {html.escape(project.name)}</h2>"
@@ -42,7 +43,7 @@ def view(project_name: str, workspace_root: str | None = None):
         )
     )
     explorer = WorkbenchExplorer(
-        analysis.labelled, project=project, white_space=competitive.white_space_for(analysis)
+        analysis.labelled, project=project, white_space=analysis.white_space
     )
     wait_for_request()  # a pre-heated kernel: returns when someone opens the page
     if explorer.boards is not None:

@@ -18,11 +18,10 @@ from PIL import Image
 
 from creative_workbench.atomic import atomic_write_bytes
 from creative_workbench.errors import MediaError
+from creative_workbench.media_files import VIDEO_SUFFIXES
 
 THUMBNAIL_LONG_SIDE = 320
 JPEG_QUALITY = 80
-VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".webm", ".mkv"}
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 
 
 @dataclass(frozen=True)
