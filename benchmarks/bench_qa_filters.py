@@ -1,10 +1,11 @@
-"""QA audio filters in NumPy (qa/iir.py) vs scipy.signal, and what the checker child pays to start.
+"""QA audio filters and palette maths in NumPy vs SciPy/scikit-image, and a checker's start-up.
 
-Per figure, in one run: (1) CPU to import the filter module in a fresh interpreter (scipy.signal
-vs creative_workbench.qa.iir, median of 3); (2) CPU of the K-weighting filter (BS.1770 shelf
-+ high pass) over 30 s of 48 kHz stereo and of the 300-3400 Hz speech band pass over 30 s mono
-(best of 5, one BLAS thread as in the checker child); (3) CPU of a checker child's start-up
-(`python -m creative_workbench.qa.sandbox` with nothing to check: imports plus warm-up).
+Per figure, in one run: (1) CPU to import the module in a fresh interpreter beyond numpy
+(scipy.signal vs creative_workbench.qa.iir; skimage.color vs creative_workbench.qa.colour;
+median of 3); (2) CPU of the K-weighting filter (BS.1770 shelf + high pass) over 30 s of
+48 kHz stereo and of the 300-3400 Hz speech band pass over 30 s mono (best of 5, one BLAS
+thread as in the checker child); (3) CPU of a checker child's start-up (`python -m
+creative_workbench.qa.sandbox` with nothing to check: imports plus warm-up).
 Run: .venv/bin/python benchmarks/bench_qa_filters.py
 """
 
@@ -57,6 +58,12 @@ def main() -> None:
     print(
         f"import (CPU beyond numpy, median of 3): scipy.signal {scipy_import:.2f} s, "
         f"creative_workbench.qa.iir {ours_import:.2f} s; {load()}"
+    )
+    skimage_import = child_cpu(["-c", "import numpy, skimage.color"]) - baseline
+    colour_import = child_cpu(["-c", "import numpy, creative_workbench.qa.colour"]) - baseline
+    print(
+        f"palette maths import (CPU beyond numpy): skimage.color {skimage_import:.2f} s, "
+        f"creative_workbench.qa.colour {colour_import:.2f} s; {load()}"
     )
 
     from scipy import signal
