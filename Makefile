@@ -45,6 +45,7 @@ system-packages: $(SYSTEM_STAMP) ## Install Debian packages the tests use (chrom
 
 demo: $(STAMP) ## Build the demo project and run every report on it (reports/demo/DATE/)
 	$(BIN)/workbench demo --seed $(SEED)
+	$(BIN)/workbench tick --project $(PROJECT)
 	$(BIN)/workbench run --all --project $(PROJECT)
 
 test: $(STAMP) $(SYSTEM_STAMP) ## Run the whole test suite

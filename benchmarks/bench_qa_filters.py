@@ -1,7 +1,7 @@
 """QA audio filters and palette maths in NumPy vs SciPy/scikit-image, and a checker's start-up.
 
 Per figure, in one run: (1) CPU to import the module in a fresh interpreter beyond numpy
-(scipy.signal vs creative_workbench.qa.iir; skimage.color vs creative_workbench.qa.colour;
+(scipy.signal vs creative_workbench.qa.iir; skimage.color vs creative_workbench.colour_lab;
 median of 3); (2) CPU of the K-weighting filter (BS.1770 shelf + high pass) over 30 s of
 48 kHz stereo and of the 300-3400 Hz speech band pass over 30 s mono (best of 5, one BLAS
 thread as in the checker child); (3) CPU of a checker child's start-up (`python -m
@@ -60,10 +60,10 @@ def main() -> None:
         f"creative_workbench.qa.iir {ours_import:.2f} s; {load()}"
     )
     skimage_import = child_cpu(["-c", "import numpy, skimage.color"]) - baseline
-    colour_import = child_cpu(["-c", "import numpy, creative_workbench.qa.colour"]) - baseline
+    colour_import = child_cpu(["-c", "import numpy, creative_workbench.colour_lab"]) - baseline
     print(
         f"palette maths import (CPU beyond numpy): skimage.color {skimage_import:.2f} s, "
-        f"creative_workbench.qa.colour {colour_import:.2f} s; {load()}"
+        f"creative_workbench.colour_lab {colour_import:.2f} s; {load()}"
     )
 
     from scipy import signal

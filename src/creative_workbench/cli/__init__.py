@@ -73,6 +73,32 @@ COMMANDS: tuple[LazyCommand, ...] = (
         "webapp",
         "Serve the project's ads explorer (filters, cards, boards) at http://127.0.0.1:PORT/.",
     ),
+    # orchestration (issue 14): the stage machine, automatic transitions, checkpoints
+    LazyCommand(
+        "tick",
+        "orchestration",
+        "Move projects one idempotent step: run what is ready, ask people what needs a decision.",
+    ),
+    LazyCommand(
+        "watch",
+        "orchestration",
+        "Tick projects whenever their raw inputs or deliverables change (Ctrl-C stops).",
+    ),
+    LazyCommand(
+        "status",
+        "orchestration",
+        "Show each project's stage and who it waits on; exit 0 fine, 1 failed, 3 decision needed.",
+    ),
+    LazyCommand(
+        "approve",
+        "orchestration",
+        "Sign off a stage waiting on your decision (QA: waive one failing finding).",
+    ),
+    LazyCommand(
+        "reject",
+        "orchestration",
+        "Send a stage waiting on your decision back (it waits for new input).",
+    ),
     LazyCommand(
         "deliver",
         "delivery",

@@ -1,13 +1,8 @@
-"""`workbench concepts ...`: briefs from white space, concept cards and prompt packs.
-
-The review helper's commands (`import`, `decide`) join this group when their module
-(cli/concept_review.py, `register_review(app)`) is installed.
-"""
+"""`workbench concepts ...`: briefs from white space, concept cards and prompt packs; the
+review commands (`import`, `decide`, `board`) join the same group from their own modules."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,7 +13,6 @@ from rich.table import Table
 from creative_workbench.cli.output import safe
 from creative_workbench.config import Workspace, load_project
 
-REVIEW_MODULE = "creative_workbench.cli.concept_review"
 out = Console()
 
 concepts_app = typer.Typer(
@@ -153,6 +147,9 @@ def packs_command(project: ProjectOption, root: RootOption = None) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add the `concepts` group (and the review commands, when installed) to APP."""
-    if importlib.util.find_spec(REVIEW_MODULE) is not None:
-        importlib.import_module(REVIEW_MODULE).register_review(concepts_app)
+    from creative_workbench.cli.concept_decide import register_decide
+    from creative_workbench.cli.concept_review import register_review
+
+    register_review(concepts_app)
+    register_decide(concepts_app)
     app.add_typer(concepts_app, name="concepts")

@@ -26,6 +26,14 @@ def demo_command(
             "--root", help="Workspace folder holding data/ (default: $WORKBENCH_HOME or here)."
         ),
     ] = None,
+    stages: Annotated[
+        bool,
+        typer.Option(
+            "--stages/--raw-only",
+            help="Also run the concept stage and record a stage history (default), or build "
+            "only the raw files.",
+        ),
+    ] = True,
 ) -> None:
     """Build the seeded demo project (Northwind Running and five competitors)."""
     from creative_workbench.demo import build_demo
@@ -39,6 +47,11 @@ def demo_command(
             status_console.print(f"[dim]·[/] {escape(message)}", highlight=False)
 
         path = build_demo(workspace.root, seed=seed, name=name, progress=progress)
+        if stages:
+            from creative_workbench.config import load_project
+            from creative_workbench.demo.walk import walk_demo
+
+            walk_demo(load_project(name, workspace), seed, progress)
     out.print(safe(path), highlight=False, soft_wrap=True)
 
 

@@ -14,6 +14,7 @@ from creative_workbench.demo.competitors import COMPETITORS
 CTA_WORDING = ["Shop now", "Get 20% off", "Learn more", "Sign up", "Find your fit"]
 REVIEWERS = [
     {"name": "Maya Okafor", "role": "creative lead"},
+    {"name": "Rui Costa", "role": "creative director"},
     {"name": "Tom Reyes", "role": "producer"},
     {"name": "Priya Nair", "role": "analyst"},
     # Orchestration's checkpoints: strategy sign-off and delivery sign-off (demo/history.py).

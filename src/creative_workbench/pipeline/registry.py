@@ -57,6 +57,10 @@ class TimelineParams(ReportParams):
     """Project timeline and cost ledger: takes only the project (baseline: project.toml)."""
 
 
+class ConceptReviewParams(ReportParams):
+    """Concept review: the imported batch, its decisions and keep rates (project only)."""
+
+
 @dataclass(frozen=True)
 class ReportSpec:
     """A registered report: its name, notebook and parameter model."""
@@ -122,6 +126,13 @@ REPORTS: dict[str, ReportSpec] = {
             "project_timeline.ipynb",
             TimelineParams,
             "producer",
+        ),
+        ReportSpec(
+            "concept_review",
+            "Concept review",
+            "concept_review.ipynb",
+            ConceptReviewParams,
+            "creative lead",
         ),
     )
 }

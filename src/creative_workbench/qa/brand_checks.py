@@ -11,14 +11,11 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from creative_workbench.brand_guide import hex_to_rgb
+from creative_workbench.colour import palette_share, rgb_hex
 from creative_workbench.config import QAThresholds
-from creative_workbench.qa.colour import delta_e_ciede2000, rgb2lab
 from creative_workbench.qa.decode import SampledFrame
 from creative_workbench.qa.findings import Finding, finding
 
-COLOUR_SAMPLE_SIDE = 64
-DOMINANT_K = 5
 LOGO_MAX_WIDTH_PCT = 60.0
 LOGO_SCALES = 10
 # Smaller templates match texture and text by chance; below this a logo counts as not found.
@@ -68,34 +65,6 @@ def load_logo(path: str) -> LogoTemplate:
     return LogoTemplate(grey, (alpha[crop] > 127).astype(np.uint8) * 255)
 
 
-def dominant_colours(rgb: np.ndarray, k: int = DOMINANT_K) -> list[tuple[np.ndarray, float]]:
-    """The K dominant colours of a frame (k-means on a small copy) with their pixel shares."""
-    height, width = rgb.shape[:2]
-    scale = COLOUR_SAMPLE_SIDE / max(height, width)
-    small = cv2.resize(
-        rgb,
-        (max(1, round(width * scale)), max(1, round(height * scale))),
-        interpolation=cv2.INTER_AREA,
-    )
-    pixels = small.reshape(-1, 3).astype(np.float32)
-    k = min(k, len(np.unique(pixels, axis=0)))
-    cv2.setRNGSeed(7)
-    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 1.0)
-    _, labels, centres = cv2.kmeans(pixels, k, None, criteria, 2, cv2.KMEANS_PP_CENTERS)
-    shares = np.bincount(labels.ravel(), minlength=k) / labels.size
-    return [(centres[i], float(shares[i])) for i in np.argsort(-shares)]
-
-
-def palette_distance(colours: np.ndarray, palette_hex: Sequence[str]) -> np.ndarray:
-    """CIEDE2000 distance from each RGB colour (n, 3) to its nearest palette colour."""
-    palette = np.asarray([hex_to_rgb(h) for h in palette_hex], dtype=np.float64) / 255
-    lab_c = rgb2lab(np.asarray(colours, dtype=np.float64).reshape(-1, 1, 3) / 255)
-    lab_p = rgb2lab(palette.reshape(1, -1, 3))
-    lab_c = np.broadcast_to(lab_c, (lab_c.shape[0], palette.shape[0], 3))
-    lab_p = np.broadcast_to(lab_p, lab_c.shape)
-    return delta_e_ciede2000(lab_c, lab_p).min(axis=1)
-
-
 def palette_finding(
     frames: Sequence[SampledFrame], palette_hex: Sequence[str], thresholds: QAThresholds
 ) -> tuple[Finding, list[float]]:
@@ -103,18 +72,11 @@ def palette_finding(
     tolerance = thresholds.palette_delta_e
     per_frame, off_times, off_hex = [], [], []
     for frame in frames:
-        colours = dominant_colours(frame.rgb)
-        distance = palette_distance(np.asarray([c for c, _ in colours]), palette_hex)
-        share = sum(s for (_, s), d in zip(colours, distance, strict=True) if d <= tolerance)
-        per_frame.append(share)
-        if share < thresholds.palette_min_share:
+        measured = palette_share(frame.rgb, palette_hex, tolerance)
+        per_frame.append(measured.on_palette)
+        if measured.on_palette < thresholds.palette_min_share:
             off_times.append(frame.time)
-            worst = int(
-                np.argmax(
-                    [s if d > tolerance else 0 for (_, s), d in zip(colours, distance, strict=True)]
-                )
-            )
-            off_hex.append("#{:02x}{:02x}{:02x}".format(*np.round(colours[worst][0]).astype(int)))
+            off_hex.append(measured.worst_hex(tolerance) or rgb_hex(measured.colours[0]))
     overall = float(np.mean(per_frame)) if per_frame else 0.0
     ok = overall >= thresholds.palette_min_share
     where = ", ".join(f"{t:.1f} s" for t in off_times[:6]) or None

@@ -21,6 +21,7 @@ BUILT_IN = (
     "creative_workbench.pipeline.flows.qa",
     "creative_workbench.pipeline.flows.scoring",
     "creative_workbench.pipeline.flows.concepts",
+    "creative_workbench.pipeline.flows.concept_import",
 )
 
 __all__ = ["Flow", "FlowParams", "FlowResult", "all_flows", "get_flow"]

@@ -221,8 +221,3 @@ PACKS = Flow(
     body=run_packs,
 )
 FLOWS = (BRIEFS, CARDS, PACKS)
-
-
-def demo_concepts(project: Project, **params: Any) -> ConceptsResult:
-    """Briefs, cards and packs for the demo project (what `workbench demo` can call)."""
-    return BRIEFS.run(project, **params)

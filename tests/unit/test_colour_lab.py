@@ -1,4 +1,4 @@
-"""The palette check's colour maths against scikit-image's (the reference it replaces)."""
+"""The palette measure's colour maths against scikit-image's (the reference it replaces)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 from skimage.color import deltaE_ciede2000
 from skimage.color import rgb2lab as skimage_rgb2lab
 
-from creative_workbench.qa.colour import delta_e_ciede2000, rgb2lab
+from creative_workbench.colour_lab import delta_e_ciede2000, rgb2lab
 
 
 def test_rgb2lab_matches_scikit_image() -> None:
@@ -32,9 +32,9 @@ def test_ciede2000_matches_scikit_image_and_sharma_data() -> None:
     assert np.allclose(delta_e_ciede2000(pairs, others), [2.0425, 2.3669], atol=1e-4)
 
 
-def test_palette_check_does_not_load_scipy() -> None:
+def test_palette_distance_does_not_load_scipy() -> None:
     code = (
-        "import sys, numpy as np; from creative_workbench.qa.brand_checks import palette_distance;"
+        "import sys, numpy as np; from creative_workbench.colour import palette_distance;"
         " palette_distance(np.array([[10, 200, 30]]), ['#112233']);"
         " print(sorted(m for m in sys.modules if m.split('.')[0] in {'scipy', 'skimage'}))"
     )

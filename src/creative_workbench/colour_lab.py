@@ -1,8 +1,8 @@
 """sRGB to CIELAB (D65, 2 degree observer) and the CIEDE2000 colour difference, in NumPy.
 
 The same formulas and constants as scikit-image's rgb2lab and deltaE_ciede2000 (results equal
-to float rounding; tests/unit/test_qa_colour.py): importing skimage.color loads SciPy, which
-costs a checker process about half a second of CPU for one palette check.
+to float rounding; tests/unit/test_colour_lab.py): importing skimage.color loads SciPy, which
+costs a QA checker process about half a second of CPU for one palette check.
 """
 
 from __future__ import annotations
