@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from creative_workbench.brand_guide import hex_to_rgb
+from creative_workbench.colour_lab import delta_e_ciede2000, rgb2lab
 
 COLOUR_SAMPLE_SIDE = 64
 DOMINANT_K = 5
@@ -60,14 +61,12 @@ def dominant_colours(rgb: np.ndarray, k: int = DOMINANT_K) -> list[tuple[np.ndar
 
 def palette_distance(colours: np.ndarray, palette_hex: Sequence[str]) -> np.ndarray:
     """CIEDE2000 distance from each RGB colour (n, 3) to its nearest palette colour."""
-    from skimage.color import deltaE_ciede2000, rgb2lab  # loads SciPy: only with a palette
-
     palette = np.asarray([hex_to_rgb(h) for h in palette_hex], dtype=np.float64) / 255
     lab_c = rgb2lab(np.asarray(colours, dtype=np.float64).reshape(-1, 1, 3) / 255)
     lab_p = rgb2lab(palette.reshape(1, -1, 3))
     lab_c = np.broadcast_to(lab_c, (lab_c.shape[0], palette.shape[0], 3))
     lab_p = np.broadcast_to(lab_p, lab_c.shape)
-    return deltaE_ciede2000(lab_c, lab_p).min(axis=1)
+    return delta_e_ciede2000(lab_c, lab_p).min(axis=1)
 
 
 def palette_share(rgb: np.ndarray, palette_hex: Sequence[str], tolerance: float) -> PaletteShare:

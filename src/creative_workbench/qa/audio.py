@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import signal
 
 from creative_workbench.config import QAThresholds
 from creative_workbench.placements import Placement
 from creative_workbench.qa.decode import AudioTrack
 from creative_workbench.qa.findings import Finding, finding, fmt_time_range
+from creative_workbench.qa.iir import butter_bandpass, sosfilt
 from creative_workbench.qa.loudness import (
     ABSOLUTE_GATE_LUFS,
     BLOCK_S,
@@ -105,9 +105,7 @@ def speech_share(samples: np.ndarray, rate: int) -> float:
     if samples.shape[0] < SPEECH_WINDOW_S * rate:
         return 0.0
     mono = samples.mean(axis=1, dtype=np.float32)
-    sos = signal.butter(4, SPEECH_BAND_HZ, btype="bandpass", fs=rate, output="sos")
-    sos = sos.astype(np.float32)  # an envelope check: single precision is plenty, and faster
-    band = signal.sosfilt(sos, mono)
+    band, _ = sosfilt(butter_bandpass(4, *SPEECH_BAND_HZ, rate), mono)
     env_rate = 100
     hop = rate // env_rate
     count = band.size // hop

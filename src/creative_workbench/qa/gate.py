@@ -43,7 +43,7 @@ def check_file(path: Path | str, context: GateContext | None = None) -> GateResu
 
 
 def warm_up() -> None:
-    """Start loading the audio checks (SciPy) on a background thread, behind the caller's back;
+    """Start loading the audio checks on a background thread, behind the caller's back;
     the OCR engine loads on the first file that needs a read."""
     _background().submit(_audio_module)
 
@@ -67,7 +67,7 @@ def _run_checks(info: MediaInfo, context: GateContext, result: GateResult) -> No
     active = [check for check in qa_checks().values() if check.applies(job)]
     needs = frozenset().union(*(check.needs(job) for check in active))
     video = job.video
-    # Audio runs beside the decode pass: numpy, scipy and FFmpeg release the GIL.
+    # Audio runs beside the decode pass: NumPy and FFmpeg release the GIL.
     sound = (
         _background().submit(_measure_audio, info.path, thresholds)
         if video and "audio" in needs
@@ -124,8 +124,7 @@ def _background() -> ThreadPoolExecutor:
 
 
 def _audio_module():
-    """The audio checks, imported on first use: SciPy takes longer to load than a file takes
-    to check, so the audio worker loads it while the video pass runs."""
+    """The audio checks, imported on first use (by warm_up's thread or the audio worker)."""
     from creative_workbench.qa import audio
 
     return audio
