@@ -1,8 +1,9 @@
-"""sRGB to CIELAB (D65, 2 degree observer) and the CIEDE2000 colour difference, in NumPy.
+"""sRGB to and from CIELAB (D65, 2 degree observer) and the CIEDE2000 colour difference, in
+NumPy: the one CIELAB implementation, below research, concepts and QA.
 
-The same formulas and constants as scikit-image's rgb2lab and deltaE_ciede2000 (results equal
-to float rounding; tests/unit/test_colour_lab.py): importing skimage.color loads SciPy, which
-costs a QA checker process about half a second of CPU for one palette check.
+The same formulas and constants as scikit-image's rgb2lab, lab2rgb and deltaE_ciede2000
+(results equal to float rounding; tests/unit/test_colour_lab.py): importing skimage.color
+loads SciPy, which costs a QA checker process about half a second of CPU per palette check.
 """
 
 from __future__ import annotations
@@ -29,6 +30,20 @@ def rgb2lab(rgb: np.ndarray) -> np.ndarray:
     arr = np.where(cube, np.cbrt(arr), 7.787 * arr + 16.0 / 116.0)
     x, y, z = arr[..., 0], arr[..., 1], arr[..., 2]
     return np.stack([116.0 * y - 16.0, 500.0 * (x - y), 200.0 * (y - z)], axis=-1)
+
+
+def lab2rgb(lab: np.ndarray) -> np.ndarray:
+    """sRGB in 0-1 of CIELAB values, channels last (out-of-gamut colours clipped)."""
+    arr = np.array(lab, dtype=np.float64)
+    fy = (arr[..., 0] + 16.0) / 116.0
+    f = np.stack([arr[..., 1] / 500.0 + fy, fy, np.maximum(fy - arr[..., 2] / 200.0, 0.0)], -1)
+    xyz = np.where(f > 0.2068966, f**3, (f - 16.0 / 116.0) / 7.787) * D65_WHITE
+    linear = xyz @ np.linalg.inv(XYZ_FROM_RGB).T
+    high = linear > 0.0031308
+    rgb = np.where(
+        high, 1.055 * np.power(np.maximum(linear, 0.0031308), 1 / 2.4) - 0.055, linear * 12.92
+    )
+    return np.clip(rgb, 0.0, 1.0)
 
 
 def _polar(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -7,9 +7,10 @@ import sys
 
 import numpy as np
 from skimage.color import deltaE_ciede2000
+from skimage.color import lab2rgb as skimage_lab2rgb
 from skimage.color import rgb2lab as skimage_rgb2lab
 
-from creative_workbench.colour_lab import delta_e_ciede2000, rgb2lab
+from creative_workbench.colour_lab import delta_e_ciede2000, lab2rgb, rgb2lab
 
 
 def test_rgb2lab_matches_scikit_image() -> None:
@@ -17,6 +18,14 @@ def test_rgb2lab_matches_scikit_image() -> None:
     edges = np.array([[[0, 0, 0]], [[1, 1, 1]], [[0.04045, 0.5, 0.01]]], dtype=float)
     rgb = np.concatenate([rgb, edges])
     assert np.allclose(rgb2lab(rgb), skimage_rgb2lab(rgb), atol=1e-10)
+
+
+def test_lab2rgb_matches_scikit_image_and_round_trips() -> None:
+    lab = np.random.default_rng(2).uniform([0, -60, -60], [100, 60, 60], (500, 1, 3))
+    reference = skimage_lab2rgb(lab)  # out-of-gamut values clipped the same way
+    assert np.allclose(lab2rgb(lab), reference, atol=1e-10)
+    rgb = np.random.default_rng(3).random((200, 1, 3))
+    assert np.allclose(lab2rgb(rgb2lab(rgb)), rgb, atol=1e-9)
 
 
 def test_ciede2000_matches_scikit_image_and_sharma_data() -> None:

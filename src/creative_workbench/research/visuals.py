@@ -24,11 +24,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 from PIL import Image, UnidentifiedImageError
-from skimage.color import lab2rgb, rgb2hsv, rgb2lab
+from skimage.color import rgb2hsv
 from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
 from creative_workbench.atomic import atomic_write_bytes
+from creative_workbench.colour_lab import lab2rgb, rgb2lab
 from creative_workbench.errors import MediaError
 from creative_workbench.media_files import is_image
 
@@ -78,7 +79,7 @@ def dominant_palette(
     rgb: np.ndarray, k: int = PALETTE_SIZE, seed: int = 0
 ) -> tuple[list[str], list[float], list[list[float]]]:
     """(hex colours, pixel shares, CIELAB centres) of the K dominant colours, largest first."""
-    lab = rgb2lab(rgb).reshape(-1, 3)
+    lab = rgb2lab(np.asarray(rgb) / 255.0).reshape(-1, 3)
     distinct = np.unique(np.round(lab, 1), axis=0)
     k = max(1, min(k, len(distinct)))
     with threadpool_limits(1):
@@ -134,7 +135,7 @@ def image_features(path: Path, *, with_text: bool = True) -> dict:
             Image.Resampling.BILINEAR,
         )
     )
-    lightness = rgb2lab(small)[..., 0]
+    lightness = rgb2lab(small / 255.0)[..., 0]
     palette, shares, lab = dominant_palette(small)
     stat = path.stat()
     return {
