@@ -1,4 +1,4 @@
-"""Offline OCR with RapidOCR's bundled ONNX models; one engine per process.
+"""QA's text reading with the one OCR engine (creative_workbench.ocr_engine).
 
 The neural detector only sees the part of the frame that can hold text: a cheap OpenCV edge
 test finds the band with strong local contrast first (on a plain end card that is a fraction
@@ -7,17 +7,13 @@ of the frame), and that crop goes to detection and recognition at the same scale
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from functools import lru_cache
 
 import cv2
 import numpy as np
 
-OCR_LONG_SIDE = 480
-# Recognition pads each line to at least this width (RapidOCR's default, 320, wastes work on
-# short CTA lines; longer lines still get their full width).
-REC_MIN_WIDTH = 160
+from creative_workbench.ocr_engine import engine
+
 EDGE_LEVEL = 24
 CROP_MARGIN_PX = 12
 MIN_CROP_PX = 64
@@ -35,22 +31,6 @@ class TextBox:
     text: str
     score: float
     box: tuple[float, float, float, float]
-
-
-@lru_cache(maxsize=1)
-def engine():
-    """The process's RapidOCR engine (built once; models ship inside the wheel)."""
-    from rapidocr_onnxruntime import RapidOCR
-
-    logging.getLogger("RapidOCR").setLevel(logging.ERROR)
-    return RapidOCR(
-        det_limit_side_len=OCR_LONG_SIDE,
-        det_limit_type="max",
-        rec_img_shape=[3, 48, REC_MIN_WIDTH],
-        intra_op_num_threads=1,
-        inter_op_num_threads=1,
-        print_verbose=False,
-    )
 
 
 def text_region(rgb: np.ndarray) -> Region | None:

@@ -1,13 +1,15 @@
 """Visual features of competitor images under raw/media: palette, light, colour, text, shape.
 
-- Dominant palette: k-means (scikit-learn) on pixels converted to CIELAB with scikit-image's
-  `rgb2lab`, so clusters follow perceived colour differences; centres go back to hex.
+- Dominant palette: k-means (scikit-learn) on pixels converted to CIELAB (colour_lab, the
+  package's one CIELAB implementation), so clusters follow perceived colour differences;
+  centres go back to hex.
 - Brightness: mean L* (0-100). Contrast: standard deviation of L* (RMS contrast).
 - Saturation: mean HSV saturation (0-1).
-- Text coverage: share of the image covered by text boxes found by RapidOCR's bundled text
-  detector (DBNet, ONNX; detection only, no recognition), run on a copy at most 480 px on
-  its long side (RapidOCR's default would upscale every image to 736 px on its short side;
-  on the demo stills the 480 px boxes cover within 3 points of the default's, see tests).
+- Text coverage: share of the image covered by text boxes found by the one OCR engine's
+  detector (ocr_engine: RapidOCR's DBNet, ONNX; detection only, no recognition), run on a
+  copy at most 480 px on its long side (RapidOCR's default would upscale every image to
+  736 px on its short side; on the demo stills the 480 px boxes cover within 3 points of the
+  default's, see tests).
 - Aspect ratio and the nearest standard ad aspect (9:16, 4:5, 1:1, 1.91:1, 16:9, 2:3).
 
 Results are cached per file (name, size, mtime) in cache/visuals_v2.parquet (v2: the
@@ -18,7 +20,6 @@ threads only add overhead (ten times slower on a loaded 2-core machine).
 from __future__ import annotations
 
 import io
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -32,10 +33,10 @@ from creative_workbench.atomic import atomic_write_bytes
 from creative_workbench.colour_lab import lab2rgb, rgb2lab
 from creative_workbench.errors import MediaError
 from creative_workbench.media_files import is_image
+from creative_workbench.ocr_engine import OCR_LONG_SIDE, engine
 
 PALETTE_SIZE = 5
 ANALYSIS_SIDE = 160
-OCR_SIDE = 480
 CACHE_FILE = "visuals_v2.parquet"
 ASPECTS = {"9:16": 9 / 16, "4:5": 4 / 5, "1:1": 1.0, "1.91:1": 1.91, "16:9": 16 / 9, "2:3": 2 / 3}
 FEATURE_SCHEMA = {
@@ -91,23 +92,16 @@ def dominant_palette(
     return colours, [float(s) for s in shares[order]], [[float(v) for v in c] for c in centres]
 
 
-@lru_cache(maxsize=1)
-def _text_detector():
-    from rapidocr_onnxruntime import RapidOCR  # heavy, loaded once when first needed
-
-    return RapidOCR(det_limit_side_len=OCR_SIDE, det_limit_type="max")
-
-
 def text_coverage(rgb: np.ndarray) -> float:
     """Share of the image area inside detected text boxes (0-1)."""
     height, width = rgb.shape[:2]
-    scale = min(1.0, OCR_SIDE / max(height, width))
+    scale = min(1.0, OCR_LONG_SIDE / max(height, width))
     image = rgb
     if scale < 1.0:
         image = np.asarray(
             Image.fromarray(rgb).resize((round(width * scale), round(height * scale)))
         )
-    boxes, _ = _text_detector()(image, use_det=True, use_cls=False, use_rec=False)
+    boxes, _ = engine()(image, use_det=True, use_cls=False, use_rec=False)
     mask = np.zeros(image.shape[:2], dtype=bool)
     for box in boxes or []:
         points = np.asarray(box, dtype=float)
