@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from creative_workbench.config import Project
+from creative_workbench.hashing import file_sha256
 from creative_workbench.pipeline.delivery_plan import (
     Candidate,
     DeliveryPlan,
@@ -32,13 +33,12 @@ from creative_workbench.pipeline.delivery_plan import (
 from creative_workbench.pipeline.delivery_verify import (
     MANIFEST,
     DeliveryProblem,
-    file_sha256,
     sealed_packages,
     verify_delivery,
 )
 from creative_workbench.pipeline.store import Store, current_user, now_utc
 
-__all__ = ["DeliveryProblem", "build_delivery", "build_package", "file_sha256", "verify_delivery"]
+__all__ = ["DeliveryProblem", "build_delivery", "build_package", "verify_delivery"]
 
 log = logging.getLogger(__name__)
 

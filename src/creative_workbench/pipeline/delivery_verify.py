@@ -12,6 +12,7 @@ from pathlib import Path
 
 from creative_workbench.config import Project
 from creative_workbench.errors import WorkbenchError
+from creative_workbench.hashing import file_sha256
 from creative_workbench.pipeline.store import Store
 
 MANIFEST = "manifest.json"
@@ -28,15 +29,6 @@ class DeliveryProblem:
     def __str__(self) -> str:
         where = f"{self.package}/{self.path}" if self.path else self.package
         return f"{where}: {self.message}"
-
-
-def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def sealed_packages(store: Store) -> dict[str, dict]:

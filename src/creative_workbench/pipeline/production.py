@@ -18,7 +18,7 @@ from typing import Any
 from creative_workbench.atomic import atomic_write_files, remove_stale_temps
 from creative_workbench.config import Project
 from creative_workbench.errors import DataError
-from creative_workbench.pipeline.stage_inputs import file_sha256
+from creative_workbench.hashing import file_sha256
 from creative_workbench.pipeline.store import now_utc
 
 BRIEF_FILES = ("briefs.parquet", "briefs.csv", "briefs.json")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
@@ -13,6 +12,7 @@ import polars as pl
 
 from creative_workbench.config import Project, QAThresholds
 from creative_workbench.errors import WorkbenchError
+from creative_workbench.hashing import file_sha256
 from creative_workbench.media_files import is_media
 from creative_workbench.pipeline.executors import open_executor
 from creative_workbench.pipeline.store import Store, now_utc
@@ -81,14 +81,10 @@ def collect_files(paths: Sequence[Path | str]) -> list[Path]:
 
 def sha256_of(path: Path) -> str | None:
     """Hex SHA-256 of a file (None when unreadable)."""
-    digest = hashlib.sha256()
     try:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+        return file_sha256(path)
     except OSError:
         return None
-    return digest.hexdigest()
 
 
 def run_qa(

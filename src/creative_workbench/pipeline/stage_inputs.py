@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from creative_workbench.config import Project
+from creative_workbench.hashing import file_sha256
 
 IGNORED_PREFIXES = (".", "~$")  # hidden files, editor locks, our own temps
 IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload")
@@ -40,12 +41,6 @@ def input_files(folder: Path) -> Iterator[Path]:
             continue
         if path.is_file():
             yield path
-
-
-def file_sha256(path: Path) -> str:
-    """The sha256 of PATH's bytes (hex)."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def folder_digests(folder: Path) -> dict[str, str]:

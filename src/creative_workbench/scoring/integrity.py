@@ -6,7 +6,6 @@ native XGBoost stack or a traceback."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from creative_workbench.errors import DataError
+from creative_workbench.hashing import file_sha256
 
 MANIFEST = "manifest.json"
 REQUIRED = ("card.json", "scorer.json", "model.ubj")
@@ -26,19 +26,10 @@ def damaged(version: str, file: str, what: str) -> DataError:
     return DataError(f"model {version} is damaged: {file}: {what}; retrain or promote another")
 
 
-def sha256(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def file_hashes(folder: Path) -> dict[str, str]:
     """sha256 of every file in FOLDER except the manifest, by name (sorted)."""
     return {
-        p.name: sha256(p)
+        p.name: file_sha256(p)
         for p in sorted(folder.iterdir())
         if p.is_file() and p.name != MANIFEST and not p.name.startswith(".")
     }
@@ -98,5 +89,5 @@ def verify(folder: Path, version: str, recorded: Mapping[str, str] | None = None
         path = folder / name
         if Path(name).name != name or not path.is_file():
             raise damaged(version, name, "missing")
-        if sha256(path) != expected:
+        if file_sha256(path) != expected:
             raise damaged(version, name, "contents changed since training (sha256 mismatch)")

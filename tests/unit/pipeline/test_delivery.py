@@ -16,10 +16,10 @@ import pytest
 from PIL import Image, ImageDraw
 
 from creative_workbench import Workspace, load_project
+from creative_workbench.hashing import file_sha256
 from creative_workbench.pipeline.delivery import (
     build_delivery,
     build_package,
-    file_sha256,
     verify_delivery,
 )
 from creative_workbench.pipeline.store import Store
