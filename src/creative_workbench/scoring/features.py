@@ -102,7 +102,7 @@ def label(attribute: str) -> str:
     return LABELS.get(attribute, attribute.replace("_", " "))
 
 
-def add_creative_features(creatives: pl.DataFrame, brand_early_s: float = 3.0) -> pl.DataFrame:
+def add_creative_features(creatives: pl.DataFrame, brand_early_s: float) -> pl.DataFrame:
     """Add brand_early (logo by BRAND_EARLY_S s / later / no logo) and aspect_native (1 when
     the aspect is one the placement's spec lists, from placements.toml; null if unknown)."""
     native = []

@@ -11,6 +11,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
+from creative_workbench.config import QAThresholds
 from creative_workbench.errors import DataError
 from creative_workbench.scoring import evaluation as ev
 from creative_workbench.scoring import registry
@@ -71,7 +72,8 @@ def history(creatives: int = 60, days: int = 20, seed: int = 0, spread: int = 60
         pl.Series("conversions", rng.binomial(clicks, 0.05)),
         pl.col("period_start").alias("period_end"),
     )
-    return add_delivery_features(add_creative_features(rows)).drop("day", "_ctr")
+    early = QAThresholds().brand_early_s  # the project default
+    return add_delivery_features(add_creative_features(rows, early)).drop("day", "_ctr")
 
 
 @pytest.fixture(scope="module")
