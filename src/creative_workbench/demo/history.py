@@ -145,6 +145,7 @@ def record_demo_history(
     rows: list[tuple[str, str, str, dict]] = []  # (at, who, what, payload)
     runs = []
     states: dict[str, str] = {}
+    errors: dict[str, str] = {}  # each stage's last run error, the reason of its "fail" move
     for number, step in enumerate(history_steps()):
         at = start + timedelta(days=step.day)
         detail = dict(step.detail)
@@ -153,6 +154,7 @@ def record_demo_history(
             seconds = float(detail["minutes"]) * 60
             done = at + timedelta(seconds=seconds)
             status = "failed" if detail["error"] else "done"
+            errors[step.stage] = detail["error"]
             runs.append(
                 (
                     run_id,
@@ -183,7 +185,7 @@ def record_demo_history(
                 "fingerprint": fingerprints.get(step.stage),
                 "stage": step.stage,
                 **detail,
-                "reason": "",
+                "reason": errors.get(step.stage, "") if detail["trigger"] == "fail" else "",
             }
             rows.append((_iso(at), who, "stage.transition", payload))
         else:

@@ -25,6 +25,7 @@ def demo_fingerprints(project: Project) -> dict[str, str]:
         "production": f"concepts@research@{research}",
         "qa": qa,
         "delivery": f"qa@{qa}",
+        "scoring": raw["scoring"].fingerprint,  # None until a model is promoted
     }
 
 
@@ -38,5 +39,7 @@ def walk_demo(project: Project, seed: int = 7, progress: Callable[[str], None] =
     get_flow("concepts.import").run(project, folder=folder)
     progress("concepts: a partial review by the creative lead and director")
     record_demo_decisions(project)
+    progress("scoring: a model trained on the demo history and promoted if it beats baselines")
+    get_flow("scoring.train").run(project, promote=True)
     progress("history: three weeks through every stage, some decisions pending")
     record_demo_history(project.state_db, fingerprints=demo_fingerprints(project))
