@@ -30,16 +30,16 @@ def demo_fingerprints(project: Project) -> dict[str, str]:
 
 
 def walk_demo(project: Project, seed: int = 7, progress: Callable[[str], None] = print) -> None:
-    """Briefs and cards, stand-in generations imported and prefiltered, a partial review by
-    the creative lead, and three weeks of stage history."""
-    progress("concepts: briefs, cards (QA-checked) and prompt packs")
+    """A promoted model, briefs and cards, stand-in generations imported and prefiltered, a
+    partial review by the creative lead, and three weeks of stage history."""
+    progress("scoring: a model trained on the demo history and promoted if it beats baselines")
+    get_flow("scoring.train").run(project, promote=True)
+    progress("concepts: briefs (with predicted CTR), cards (QA-checked) and prompt packs")
     get_flow("concepts.briefs").run(project)
     progress("concepts: stand-in generations, imported and prefiltered")
     folder = write_demo_generations(project.root, seed)
     get_flow("concepts.import").run(project, folder=folder)
     progress("concepts: a partial review by the creative lead and director")
     record_demo_decisions(project)
-    progress("scoring: a model trained on the demo history and promoted if it beats baselines")
-    get_flow("scoring.train").run(project, promote=True)
     progress("history: three weeks through every stage, some decisions pending")
     record_demo_history(project.state_db, fingerprints=demo_fingerprints(project))
