@@ -200,3 +200,32 @@ def guarded_page(
 def loopback_page():
     """A headless Chromium page that may reach 127.0.0.1 only (a context manager)."""
     return guarded_page(LOOPBACK_ONLY)
+
+
+@contextmanager
+def served(command: list[str], port: int, log_path: Path, what: str) -> Iterator[str]:
+    """Run COMMAND, a server on 127.0.0.1:PORT logging to LOG_PATH; yield its URL once it
+    listens (or fail the test with the log's tail naming WHAT did not start); stop it after."""
+    import socket
+    import subprocess
+    import time
+
+    with log_path.open("w") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"{what} did not start: {log_path.read_text()[-2000:]}")
+                time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()

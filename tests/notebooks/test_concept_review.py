@@ -5,10 +5,7 @@ seen in state.db and in the report."""
 from __future__ import annotations
 
 import re
-import socket
-import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +15,15 @@ from creative_workbench import Workspace, load_project
 from creative_workbench.pipeline.concept_decisions import ConceptReview
 from creative_workbench.pipeline.notebook_copies import working_copies
 from creative_workbench.pipeline.runner import run_report
-from tests.browser import free_port, guarded_page, jupyterlab, loopback_page, run_all_in_lab, visit
+from tests.browser import (
+    free_port,
+    guarded_page,
+    jupyterlab,
+    loopback_page,
+    run_all_in_lab,
+    served,
+    visit,
+)
 from tests.concept_projects import make_concept_project
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("jupyterlab")]
@@ -57,29 +62,10 @@ def board_server(tmp_path):
         "from creative_workbench.cli.concept_decide import register_decide\n"
         "app = typer.Typer()\nregister_decide(app)\napp(sys.argv[1:])"
     )
-    log_path = tmp_path / "board.log"
-    arguments = ["board", "--project", "acme", "--root", str(tmp_path), "--port", str(port)]
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-c", script, *arguments], stdout=log, stderr=subprocess.STDOUT
-        )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the board did not start: {log_path.read_text()[-2000:]}")
-                time.sleep(0.5)
-        yield tmp_path, f"http://127.0.0.1:{port}/"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    command = [sys.executable, "-c", script, "board", "--project", "acme"]
+    command += ["--root", str(tmp_path), "--port", str(port)]
+    with served(command, port, tmp_path / "board.log", "the board") as url:
+        yield tmp_path, url
 
 
 def _approve_first_card(page, reason: str) -> str:

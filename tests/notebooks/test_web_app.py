@@ -6,15 +6,12 @@ and the exported board opens offline.
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.browser import FILE_ONLY, guarded_page
+from tests.browser import FILE_ONLY, free_port, guarded_page, served
 from tests.projects import copy_project
 
 pytestmark = pytest.mark.slow
@@ -23,43 +20,16 @@ PAGE_TIMEOUT_MS = 300_000
 BOARD = "Client pitch <Q3>"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def web_app(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory):
     """`workbench app` serving a private copy of the demo project; yields (root, url)."""
     root = tmp_path_factory.mktemp("app-ws")
     copy_project(demo_workspace, root)
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "creative_workbench.cli", "app", "--project", "demo"]
-    log_path = root / "app.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [*command, "--root", str(root), "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"workbench app did not start: {log_path.read_text()[-2000:]}")
-                time.sleep(0.5)
-        yield root, f"http://127.0.0.1:{port}/"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    command += ["--root", str(root), "--port", str(port)]
+    with served(command, port, root / "app.log", "workbench app") as url:
+        yield root, url
 
 
 def _count(page) -> int:

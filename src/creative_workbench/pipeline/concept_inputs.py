@@ -18,42 +18,37 @@ from creative_workbench.config import Project
 from creative_workbench.pipeline.flows.research import ResearchParams, analyse
 from creative_workbench.pipeline.models import load_model
 from creative_workbench.pipeline.predict import candidate_rows
-from creative_workbench.research import market
+from creative_workbench.research import gaps, market
 from creative_workbench.research.coverage import DIMENSION_COLUMNS, known
 from creative_workbench.scoring.features import label
 from creative_workbench.scoring.registry import promoted_version
 
-NOT_LABELS = ("none", "unknown")
+AD_LABELS_SCHEMA = {
+    "ad_id": pl.Utf8,
+    "brand": pl.Utf8,
+    "days_active": pl.Int32,
+    "dimension": pl.Utf8,
+    "label": pl.Utf8,
+}
 
 
 def ad_labels(labelled: pl.DataFrame) -> pl.DataFrame:
     """(ad_id, brand, days_active, dimension, label): one row per ad and known label."""
     ads = market.labelled_only(market.ads_only(labelled))
-    parts = []
-    for dimension, column in DIMENSION_COLUMNS.items():
-        if column not in ads.columns:
-            continue
-        rows = ads.filter(known(dimension)).select(
-            "ad_id", "brand", "days_active", pl.lit(dimension).alias("dimension"),
-            pl.col(column).alias("label"),
-        )  # fmt: skip
-        if isinstance(rows.schema["label"], pl.List):
-            rows = rows.explode("label")
-        parts.append(
-            rows.filter(pl.col("label").is_not_null()).with_columns(pl.col("label").cast(pl.Utf8))
+    parts = [
+        gaps.label_rows(ads.filter(known(dimension)), dimension).select(
+            "ad_id",
+            "brand",
+            "days_active",
+            pl.lit(dimension).alias("dimension"),
+            pl.col("label").cast(pl.Utf8),
         )
+        for dimension, column in DIMENSION_COLUMNS.items()
+        if column in ads.columns
+    ]
     if not parts:
-        return pl.DataFrame(
-            schema={
-                "ad_id": pl.Utf8,
-                "brand": pl.Utf8,
-                "days_active": pl.Int32,
-                "dimension": pl.Utf8,
-                "label": pl.Utf8,
-            }
-        )
-    table = pl.concat(parts, how="vertical_relaxed")
-    return table.filter(~pl.col("label").is_in(list(NOT_LABELS)))
+        return pl.DataFrame(schema=AD_LABELS_SCHEMA)
+    return pl.concat(parts, how="vertical_relaxed")
 
 
 def research_inputs(project: Project) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -58,7 +58,7 @@ _NEEDED = {
 }
 
 
-def _label_rows(labelled: pl.DataFrame, dimension: str) -> pl.DataFrame:
+def label_rows(labelled: pl.DataFrame, dimension: str) -> pl.DataFrame:
     """(_row, ad_id, brand, days_active, label) rows for one dimension; _row is the ad's
     position in LABELLED, so its other columns are gathered without a join."""
     column, _ = DIMENSIONS[dimension]
@@ -171,7 +171,7 @@ def _dimension_gaps(
     _, vocabulary = DIMENSIONS[dimension]
     brands = scope.get_column("brand").n_unique()
     brand_sizes = scope.group_by("brand").agg(pl.len().alias("brand_ads"))
-    rows = _label_rows(scope, dimension)
+    rows = label_rows(scope, dimension)
     needed = pl.max_horizontal(pl.lit(min_ads), (pl.col("brand_ads") * use_threshold).ceil())
     per_brand = (
         rows.group_by("label", "brand")
@@ -224,7 +224,7 @@ def gap_examples(ads: pl.DataFrame, ranked: pl.DataFrame, examples: int = 3) -> 
         if not wanted:
             continue
         picked = (
-            _label_rows(ads, dimension)
+            label_rows(ads, dimension)
             .filter(pl.col("label").is_in(wanted))
             .filter(pl.col("days_active").rank("min", descending=True).over("label") <= examples)
             .sort(["label", "days_active", "ad_id"], descending=[False, True, False])
